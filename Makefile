@@ -1,0 +1,38 @@
+# signgen: `make demo` renders the shipped example, `make test` runs lint, types and tests.
+# Both create .venv on first use; torch is pinned to the CPU build through constraints-cpu.txt
+# (an unpinned torch pulls a multi-GB CUDA build). GPU users: pip install -e . with your torch.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+PIP := $(BIN)/pip install -q -c constraints-cpu.txt
+
+.PHONY: demo test lint typecheck pytest install clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml constraints-cpu.txt | $(BIN)/python
+	$(PIP) -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/signgen demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check signgen tests benchmarks
+	$(BIN)/ruff format --check signgen tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider --timeout 900
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,50 @@
+"""The Typer application and the one place that turns signgen errors into a red line."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from signgen import __version__
+from signgen.errors import SigngenError
+
+app = typer.Typer(
+    name="signgen",
+    help="Real-time sign-language video generation (RPFM: latent flow matching).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"signgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """signgen: pose files / gloss text -> RPFM renderer -> mp4 + latency report."""
+
+
+def fail(error: SigngenError) -> None:
+    """Print one red line for ``error`` and exit with its code."""
+    console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    sys.exit(error.exit_code)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SigngenError as error:
+        fail(error)
