@@ -78,7 +78,9 @@ def test_imports_point_down(module: Path) -> None:
     for target in _imported_layers(module.read_text()):
         if target not in RANKS or target == own:
             continue
-        assert RANKS[target] <= RANKS[own], f"{own} (rank {RANKS[own]}) imports {target} (rank {RANKS[target]})"
+        assert RANKS[target] <= RANKS[own], (
+            f"{own} (rank {RANKS[own]}) imports {target} (rank {RANKS[target]})"
+        )
         assert (own, target) not in FORBIDDEN, f"{own} must not import {target}"
         if target in ONLY_CLI_IMPORTS:
             assert own == "cli", f"only the CLI may import {target}"

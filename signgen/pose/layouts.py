@@ -95,9 +95,11 @@ HAND_POINTS = (
 )  # fmt: skip
 # Fingers as point chains from the wrist: thumb, index, middle, ring, pinky.
 FINGERS = tuple((0, 1 + 4 * f, 2 + 4 * f, 3 + 4 * f, 4 + 4 * f) for f in range(5))
-HAND_LIMBS = tuple(
-    (chain[i], chain[i + 1]) for chain in FINGERS for i in range(4)
-) + ((5, 9), (9, 13), (13, 17))
+HAND_LIMBS = tuple((chain[i], chain[i + 1]) for chain in FINGERS for i in range(4)) + (
+    (5, 9),
+    (9, 13),
+    (13, 17),
+)
 
 # MediaPipe face-mesh contours (indices into the 468 face points), as polylines.
 FACE_CONTOURS: dict[str, tuple[int, ...]] = {

@@ -42,7 +42,9 @@ class PoseSequence:
         xy, conf = self.xy, self.conf
         k = self.layout.num_points
         if xy.ndim != 3 or xy.shape[1:] != (k, 2):
-            raise PoseFileError(f"xy has shape {xy.shape}, expected [T, {k}, 2] for {self.layout.name}")
+            raise PoseFileError(
+                f"xy has shape {xy.shape}, expected [T, {k}, 2] for {self.layout.name}"
+            )
         if conf.shape != xy.shape[:2]:
             raise PoseFileError(f"conf has shape {conf.shape}, expected {xy.shape[:2]}")
         if xy.dtype != np.float32 or conf.dtype != np.float32:
