@@ -1,0 +1,267 @@
+"""Video files: an atomic, streaming H.264 mp4 writer and a decord reader.
+
+Writing goes through imageio-ffmpeg's bundled ffmpeg (libx264, yuv420p, so every player opens
+it) into a temp file in the destination folder, renamed over the destination only when the
+last frame is in: an exception or Ctrl-C mid-render leaves no .mp4 behind. Frames are pushed
+one at a time, so memory stays flat for any clip length. The frame rate is passed to ffmpeg
+as an exact fraction (29.97 -> 2997/100), so it round-trips.
+
+Reading uses decord where it has a wheel and imageio-ffmpeg's reader elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import imageio_ffmpeg
+import numpy as np
+
+from signgen.errors import VideoError
+from signgen.pose.sequence import GlossSpan
+
+# Visually lossless for synthetic renders and fast enough to stay off the frame budget.
+DEFAULT_CRF = 18
+PRESET = "veryfast"
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video file holds: frame count, rate and frame size in pixels."""
+
+    path: Path
+    num_frames: int
+    fps: float
+    width: int
+    height: int
+
+    @property
+    def duration(self) -> float:
+        """Seconds."""
+        return self.num_frames / self.fps
+
+
+@dataclass(frozen=True, eq=False)
+class Video:
+    """Decoded frames: uint8 [T, H, W, 3] RGB, and the frame rate."""
+
+    frames: np.ndarray
+    fps: float
+
+
+class VideoWriter:
+    """Stream RGB frames into an H.264 mp4, atomically.
+
+    ``with VideoWriter(path, fps, width, height) as out: out.write(frame)`` for each
+    uint8 [height, width, 3] frame; the file appears at ``path`` when the block ends without an
+    exception, otherwise nothing is left. ``width`` and ``height`` must be even (yuv420p).
+    """
+
+    def __init__(
+        self, path: str | Path, fps: float, width: int, height: int, *, crf: int = DEFAULT_CRF
+    ) -> None:
+        self.path = Path(path)
+        if not (np.isfinite(fps) and fps > 0):
+            raise VideoError(f"frame rate must be positive, got {fps}", path=self.path)
+        if width <= 0 or height <= 0 or width % 2 or height % 2:
+            raise VideoError(
+                f"H.264 yuv420p needs an even, positive frame size, got {width}x{height}",
+                path=self.path,
+            )
+        self.fps, self.width, self.height = float(fps), width, height
+        self.num_frames = 0
+        self._temp = _reserve_temp(self.path)
+        self._encoder: Generator[None, Any, None] | None = imageio_ffmpeg.write_frames(
+            str(self._temp),
+            (width, height),
+            fps=Fraction(fps).limit_denominator(100_000),
+            codec="libx264",
+            quality=None,
+            macro_block_size=2,
+            ffmpeg_log_level="error",
+            output_params=["-crf", str(crf), "-preset", PRESET, "-f", "mp4"],
+        )
+        try:
+            self._encoder.send(None)  # starts ffmpeg
+        except (OSError, RuntimeError) as error:
+            self.abort()
+            raise VideoError(f"cannot start ffmpeg: {error}", path=self.path) from error
+
+    def write(self, frame: np.ndarray) -> None:
+        """Append one uint8 [height, width, 3] RGB frame."""
+        if self._encoder is None:
+            raise VideoError("the writer is closed", path=self.path)
+        expected = (self.height, self.width, 3)
+        if frame.shape != expected or frame.dtype != np.uint8:
+            raise VideoError(
+                f"frame {self.num_frames} is {frame.dtype} {frame.shape}, expected uint8 "
+                f"{expected}",
+                path=self.path,
+            )
+        try:
+            self._encoder.send(np.ascontiguousarray(frame).tobytes())
+        except OSError as error:
+            self.abort()
+            raise VideoError(f"ffmpeg stopped while writing: {error}", path=self.path) from error
+        self.num_frames += 1
+
+    def close(self) -> VideoInfo:
+        """Finish the file and move it into place; returns what was written."""
+        if self._encoder is None:
+            raise VideoError("the writer is closed", path=self.path)
+        if self.num_frames == 0:
+            self.abort()
+            raise VideoError("no frames were written", path=self.path)
+        encoder, self._encoder = self._encoder, None
+        try:
+            encoder.close()
+            os.replace(self._temp, self.path)
+        except OSError as error:
+            self._temp.unlink(missing_ok=True)
+            raise VideoError(f"could not finish the video: {error}", path=self.path) from error
+        return VideoInfo(self.path, self.num_frames, self.fps, self.width, self.height)
+
+    def abort(self) -> None:
+        """Stop ffmpeg and delete the partial file (safe to call twice)."""
+        encoder, self._encoder = self._encoder, None
+        try:
+            if encoder is not None:
+                encoder.close()
+        except OSError:
+            pass  # ffmpeg already gone; the temp file is removed below either way
+        finally:
+            self._temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> VideoWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float) -> VideoInfo:
+    """Write uint8 [H, W, 3] frames (all one size) to an mp4 atomically."""
+    writer: VideoWriter | None = None
+    try:
+        for frame in frames:
+            if writer is None:
+                writer = VideoWriter(path, fps, frame.shape[1], frame.shape[0])
+            writer.write(frame)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    if writer is None:
+        raise VideoError("no frames to write", path=path)
+    return writer.close()
+
+
+def _reserve_temp(path: Path) -> Path:
+    """Create an empty temp file beside ``path`` (fails early when the folder is unusable)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=".partial.mp4", dir=path.parent
+        )
+    except OSError as error:
+        raise VideoError(f"cannot write into {path.parent}: {error.strerror}", path=path) from error
+    os.close(handle)
+    return Path(name)
+
+
+def probe_video(path: str | Path) -> VideoInfo:
+    """Frame count, rate and size of a video file, without decoding all of it."""
+    path = _existing(path)
+    reader = _decord_reader(path)
+    if reader is not None:
+        height, width = reader[0].shape[:2]
+        return VideoInfo(path, len(reader), float(reader.get_avg_fps()), width, height)
+    video = read_video(path)
+    count, height, width = video.frames.shape[:3]
+    return VideoInfo(path, count, video.fps, width, height)
+
+
+def read_video(path: str | Path) -> Video:
+    """Decode every frame: uint8 [T, H, W, 3] RGB and the frame rate."""
+    path = _existing(path)
+    reader = _decord_reader(path)
+    if reader is not None:
+        frames = reader.get_batch(list(range(len(reader)))).asnumpy()
+        return Video(frames=frames, fps=float(reader.get_avg_fps()))
+    return _read_with_ffmpeg(path)
+
+
+def _existing(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise VideoError("no such video file", path=path)
+    if path.stat().st_size == 0:
+        raise VideoError("the video file is empty (0 bytes)", path=path)
+    return path
+
+
+def _decord_reader(path: Path) -> Any | None:
+    """A decord VideoReader, None where decord is not installed; VideoError if unreadable."""
+    try:
+        import decord
+    except ImportError:
+        return None
+    try:
+        reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
+    except (decord.DECORDError, RuntimeError) as error:
+        raise VideoError("not a readable video", path=path) from error
+    if len(reader) == 0:
+        raise VideoError("the video has no frames", path=path)
+    return reader
+
+
+def _read_with_ffmpeg(path: Path) -> Video:
+    try:
+        frames_iter = imageio_ffmpeg.read_frames(str(path))
+        meta = next(frames_iter)
+        width, height = meta["size"]
+        frames = [np.frombuffer(raw, np.uint8).reshape(height, width, 3) for raw in frames_iter]
+    except (OSError, RuntimeError, StopIteration) as error:
+        raise VideoError("not a readable video", path=path) from error
+    if not frames:
+        raise VideoError("the video has no frames", path=path)
+    return Video(frames=np.stack(frames), fps=float(meta["fps"]))
+
+
+def write_webvtt(spans: Iterable[GlossSpan], fps: float, path: str | Path) -> Path:
+    """WebVTT subtitles with one cue per gloss span (frame indices -> seconds at ``fps``)."""
+    path = Path(path)
+    lines = ["WEBVTT", ""]
+    for index, span in enumerate(sorted(spans, key=lambda s: s.start), start=1):
+        start, end = _vtt_time(span.start / fps), _vtt_time(span.end / fps)
+        lines += [str(index), f"{start} --> {end}", span.gloss, ""]
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        temp.write_text("\n".join(lines), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise VideoError(f"cannot write subtitles: {error.strerror}", path=path) from error
+    return path
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
