@@ -17,11 +17,12 @@ def test_a_lap_measures_at_least_the_time_spent() -> None:
 
 
 def test_a_lap_is_filled_when_the_block_raises() -> None:
-    lap = Lap()
+    laps: list[Lap] = []
     with pytest.raises(ValueError), timed(Clock()) as lap:
+        laps.append(lap)
         time.sleep(0.005)
         raise ValueError
-    assert lap.ms >= 5.0
+    assert laps[0].ms >= 5.0
 
 
 def test_clock_reads_are_monotonic_milliseconds() -> None:
