@@ -55,3 +55,7 @@ class ManifestError(SigngenError):
 
 class ConfigError(SigngenError):
     """An invalid option or configuration value."""
+
+
+class ExtractError(SigngenError):
+    """Pose extraction found no person, or its backend is unavailable."""

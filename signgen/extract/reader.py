@@ -1,0 +1,169 @@
+"""Read a video's frames for pose extraction: sequentially, a few at a time, memory flat.
+
+decord is the reader (exact fps, fast seeking for ``every``); where it is not installed, or the
+video carries a rotation tag that decord would ignore, imageio-ffmpeg's bundled ffmpeg decodes
+instead. Every failure a user can cause (missing, empty, image, corrupt file) is a one-line
+`VideoError` naming the file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from signgen.errors import VideoError
+
+# decord decodes this many frames per call: 8 frames of 1080p RGB are ~50 MB, whatever the length.
+BATCH_FRAMES = 8
+
+# Leading bytes of still-image formats, so an image passed as a video gets a precise message
+# (ffmpeg would happily read a PNG as a one-frame "video").
+_IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"BM", "a BMP image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+)
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What extraction needs to know about a video before decoding it.
+
+    width, height: frame size in pixels, as decoded (after any rotation tag is applied).
+    fps: frames per second of the source (> 0).
+    num_frames: frame count from the container (the ffmpeg reader estimates it from duration).
+    reader: ``"decord"`` or ``"ffmpeg"``.
+    """
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    num_frames: int
+    reader: str
+
+
+def check_video_file(path: Path) -> None:
+    """Reject what is plainly not a video (missing, a folder, 0 bytes, an image) by name."""
+    if not path.exists():
+        raise VideoError("no such file", path=path)
+    if path.is_dir():
+        raise VideoError("is a folder, not a video file", path=path)
+    if path.stat().st_size == 0:
+        raise VideoError("is empty (0 bytes), not a video", path=path)
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    for signature, kind in _IMAGE_SIGNATURES:
+        if head.startswith(signature):
+            raise VideoError(f"is {kind}, not a video", path=path)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        raise VideoError("is a WebP image, not a video", path=path)
+
+
+def probe_video(path: str | Path) -> VideoInfo:
+    """Open ``path`` and read its size, fps and frame count (decodes at most one frame)."""
+    path = Path(path)
+    check_video_file(path)
+    meta = _ffmpeg_meta(path)  # also the one place that spots a rotation tag (phone videos)
+    if importlib.util.find_spec("decord") is None or int(meta.get("rotate") or 0) % 360:
+        return _ffmpeg_info(path, meta)
+    reader = _open_decord(path)
+    try:
+        height, width = reader[0].shape[:2]
+    except Exception as error:  # decord raises DECORDError / RuntimeError, not one base class
+        reason = _reason(error)
+        raise VideoError(f"corrupt video: cannot decode its first frame ({reason})", path) from None
+    num_frames = len(reader)
+    fps = float(reader.get_avg_fps())
+    if num_frames == 0 or not fps > 0:
+        raise VideoError(f"has no readable frames (count {num_frames}, fps {fps})", path=path)
+    return VideoInfo(path, int(width), int(height), fps, num_frames, "decord")
+
+
+def read_frames(info: VideoInfo, every: int = 1) -> Iterator[np.ndarray]:
+    """Yield frames 0, every, 2*every, ... as uint8 [H, W, 3] RGB arrays, in order.
+
+    Raises `VideoError` naming the frame where decoding fails (a corrupt or truncated file).
+    """
+    if info.reader == "decord":
+        yield from _read_decord(info, every)
+    else:
+        yield from _read_ffmpeg(info, every)
+
+
+def _open_decord(path: Path) -> Any:
+    import decord
+
+    decord.logging.set_level(decord.logging.QUIET)
+    try:
+        return decord.VideoReader(str(path), num_threads=1)
+    except Exception as error:  # decord raises DECORDError / RuntimeError, not one base class
+        # ffmpeg already opened the container, so this is a damaged file, not a foreign one.
+        raise VideoError(f"corrupt or truncated video ({_reason(error)})", path=path) from None
+
+
+def _read_decord(info: VideoInfo, every: int) -> Iterator[np.ndarray]:
+    reader = _open_decord(info.path)
+    indices = list(range(0, info.num_frames, every))
+    for start in range(0, len(indices), BATCH_FRAMES):
+        batch = indices[start : start + BATCH_FRAMES]
+        try:
+            frames = reader.get_batch(batch).asnumpy()
+        except Exception as error:  # decord raises DECORDError / RuntimeError
+            raise VideoError(
+                f"corrupt video: decoding failed near frame {batch[0]} of {info.num_frames} "
+                f"({_reason(error)})",
+                path=info.path,
+            ) from None
+        yield from frames
+
+
+def _ffmpeg_meta(path: Path) -> dict[str, Any]:
+    import imageio_ffmpeg
+
+    frames = imageio_ffmpeg.read_frames(str(path))
+    try:
+        meta: dict[str, Any] = next(frames)
+    except (RuntimeError, OSError, StopIteration) as error:
+        raise VideoError(f"not a video ffmpeg can read ({_reason(error)})", path=path) from None
+    finally:
+        frames.close()
+    return meta
+
+
+def _ffmpeg_info(path: Path, meta: dict[str, Any]) -> VideoInfo:
+    """VideoInfo from ffmpeg's metadata; ``size`` is after rotation, as its frames will be."""
+    width, height = meta["size"]
+    fps, duration = float(meta.get("fps") or 0), float(meta.get("duration") or 0)
+    if not fps > 0 or not duration > 0:
+        raise VideoError(f"has no readable frames (fps {fps}, duration {duration} s)", path=path)
+    return VideoInfo(path, int(width), int(height), fps, round(fps * duration), "ffmpeg")
+
+
+def _read_ffmpeg(info: VideoInfo, every: int) -> Iterator[np.ndarray]:
+    import imageio_ffmpeg
+
+    frames = imageio_ffmpeg.read_frames(str(info.path), pix_fmt="rgb24")
+    try:
+        next(frames)  # the metadata dict
+        for index, raw in enumerate(frames):
+            if index % every == 0:
+                yield np.frombuffer(raw, np.uint8).reshape(info.height, info.width, 3)
+    except (RuntimeError, OSError) as error:
+        raise VideoError(f"corrupt video ({_reason(error)})", path=info.path) from None
+    finally:
+        frames.close()
+
+
+def _reason(error: BaseException) -> str:
+    """The last line of a decoder's message, without its C++ source location prefix."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    last = lines[-1] if lines else type(error).__name__
+    return last.rsplit(": ", 1)[-1] if "video_reader.cc" in last or ".cc:" in last else last
