@@ -1,0 +1,79 @@
+"""`RenderOptions`: how each frame's latent is started and integrated (a frozen config).
+
+Defaults follow DESIGN.md section 6: a cold start from one fixed noise per clip with 2 Euler
+steps (a prototype here matched 8 steps at 2), then the trained frame-to-frame warm start
+with 1 network evaluation per frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from signgen.errors import ConfigError
+from signgen.sampler import METHODS, Method
+
+WarmStart = Literal["trained", "sdedit", "none"]
+WARM_STARTS: tuple[WarmStart, ...] = get_args(WarmStart)
+Smoothing = Literal["savgol", "one_euro", "none"]
+SMOOTHINGS: tuple[Smoothing, ...] = get_args(Smoothing)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Per-clip render settings.
+
+    steps:       solver steps of a cold start (frame 0, keyframes, and every frame with
+                 warm_start="none"), integrating t = 0 -> 1 from the clip's fixed noise.
+    solver:      "euler" (1 NFE/step), "heun" or "midpoint" (2 NFE/step).
+    warm_start:  "trained": start from the previous latent on the model's frame-to-frame path
+                 (mode 1) and integrate t = 0 -> 1 in ``warm_steps`` steps;
+                 "sdedit": re-noise the previous latent to ``t0`` on the noise path and
+                 integrate t0 -> 1 (a comparison mode: it drifts on a noise-only model);
+                 "none": every frame is a cold start.
+    warm_steps:  solver steps of a warm start (1 = one network evaluation with Euler).
+    t0:          sdedit start time in (0, 1): closer to 1 keeps more of the previous frame.
+    keyframe_interval: cold restart every N frames to re-anchor to the reference (0 = never).
+    adaptive:    motion-adaptive correction: one more warm step per ``motion_px`` of the
+                 fastest hand point's motion since the last frame (at most ``max_extra_steps``);
+                 for sdedit, t0 is lowered (more noise) in proportion instead.
+    seed:        seeds the clip's fixed noise; same seed, same video.
+    budget_ms:   deadline mode: choose the steps of each frame to keep it under this many ms.
+    smoothing:   pose filter before rendering (the face is never smoothed).
+    max_gap:     longest run of missing frames (per point) filled by interpolation.
+    """
+
+    steps: int = 2
+    solver: Method = "euler"
+    warm_start: WarmStart = "trained"
+    warm_steps: int = 1
+    t0: float = 0.7
+    keyframe_interval: int = 0
+    adaptive: bool = False
+    motion_px: float = 4.0
+    max_extra_steps: int = 2
+    seed: int = 0
+    budget_ms: float | None = None
+    smoothing: Smoothing = "savgol"
+    max_gap: int = 10
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.steps >= 1, f"steps must be at least 1, got {self.steps}"),
+            (self.solver in METHODS, f"solver must be one of {', '.join(METHODS)}"),
+            (self.warm_start in WARM_STARTS, f"warm start must be one of {', '.join(WARM_STARTS)}"),
+            (self.warm_steps >= 1, f"warm steps must be at least 1, got {self.warm_steps}"),
+            (0.0 < self.t0 < 1.0, f"t0 must be between 0 and 1 (exclusive), got {self.t0}"),
+            (self.keyframe_interval >= 0, "keyframe interval must be 0 (never) or positive"),
+            (self.motion_px > 0, f"motion threshold must be positive, got {self.motion_px}"),
+            (self.max_extra_steps >= 0, "max extra steps must be 0 or more"),
+            (
+                self.budget_ms is None or self.budget_ms > 0,
+                f"budget must be a positive number of ms, got {self.budget_ms}",
+            ),
+            (self.smoothing in SMOOTHINGS, f"smoothing must be one of {', '.join(SMOOTHINGS)}"),
+            (self.max_gap >= 0, f"max gap must be 0 or more, got {self.max_gap}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
