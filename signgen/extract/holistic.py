@@ -13,16 +13,14 @@ video: the detected hand's wrist lies on the body's wrist of the same name).
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from signgen.errors import ExtractError
+from signgen.extract.quiet import native_stderr_silenced
 from signgen.pose.layouts import BODY, FACE, HOLISTIC, LEFT_HAND, RIGHT_HAND
 
 
@@ -78,7 +76,7 @@ class HolisticBackend:
         # The graph starts its calculators on its own threads; they log until the first frame
         # is through, so stderr stays silenced from here to the end of that frame.
         self._silence = ExitStack()
-        self._silence.enter_context(_native_stderr_silenced())
+        self._silence.enter_context(native_stderr_silenced())
         try:
             self._graph = Holistic(**asdict(settings))
         except BaseException:
@@ -128,22 +126,3 @@ def _fill(
     xy[:, 0] = [p.x * width for p in points]
     xy[:, 1] = [p.y * height for p in points]
     conf[:] = [min(max(p.visibility, 0.0), 1.0) for p in points] if visibility else 1.0
-
-
-@contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null while Holistic starts up.
-
-    Its TFLite and absl loggers write a dozen INFO/W0000 lines straight to the C stderr that no
-    Python or environment setting turns off; errors still surface as Python exceptions.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)

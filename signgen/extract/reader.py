@@ -1,9 +1,8 @@
 """Read a video's frames for pose extraction: sequentially, a few at a time, memory flat.
 
-decord is the reader (exact fps, fast seeking for ``every``); where it is not installed, or the
-video carries a rotation tag that decord would ignore, imageio-ffmpeg's bundled ffmpeg decodes
-instead. Every failure a user can cause (missing, empty, image, corrupt file) is a one-line
-`VideoError` naming the file.
+decord is the reader (exact fps, fast seeking for ``every``); where it is not installed,
+imageio-ffmpeg's bundled ffmpeg decodes instead. Every failure a user can cause (missing, empty,
+image, corrupt file) is a one-line `VideoError` naming the file.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from signgen.errors import VideoError
+from signgen.extract.quiet import native_stderr_silenced
 
 # decord decodes this many frames per call: 8 frames of 1080p RGB are ~50 MB, whatever the length.
 BATCH_FRAMES = 8
@@ -67,21 +67,26 @@ def check_video_file(path: Path) -> None:
         raise VideoError("is a WebP image, not a video", path=path)
 
 
-def probe_video(path: str | Path) -> VideoInfo:
-    """Open ``path`` and read its size, fps and frame count (decodes at most one frame)."""
+def probe_video(path: str | Path, reader: str | None = None) -> VideoInfo:
+    """Open ``path`` and read its size, fps and frame count (decodes at most one frame).
+
+    reader: ``"decord"``, ``"ffmpeg"``, or None for decord where it is installed.
+    Sizes are as displayed: both readers apply a phone video's rotation tag.
+    """
     path = Path(path)
     check_video_file(path)
-    meta = _ffmpeg_meta(path)  # also the one place that spots a rotation tag (phone videos)
-    if importlib.util.find_spec("decord") is None or int(meta.get("rotate") or 0) % 360:
-        return _ffmpeg_info(path, meta)
-    reader = _open_decord(path)
+    if reader is None:
+        reader = "decord" if importlib.util.find_spec("decord") is not None else "ffmpeg"
+    if reader == "ffmpeg":
+        return _ffmpeg_info(path, _ffmpeg_meta(path))
+    decoder = _open_decord(path)
     try:
-        height, width = reader[0].shape[:2]
+        height, width = decoder[0].shape[:2]
     except Exception as error:  # decord raises DECORDError / RuntimeError, not one base class
         reason = _reason(error)
         raise VideoError(f"corrupt video: cannot decode its first frame ({reason})", path) from None
-    num_frames = len(reader)
-    fps = float(reader.get_avg_fps())
+    num_frames = len(decoder)
+    fps = float(decoder.get_avg_fps())
     if num_frames == 0 or not fps > 0:
         raise VideoError(f"has no readable frames (count {num_frames}, fps {fps})", path=path)
     return VideoInfo(path, int(width), int(height), fps, num_frames, "decord")
@@ -103,10 +108,13 @@ def _open_decord(path: Path) -> Any:
 
     decord.logging.set_level(decord.logging.QUIET)
     try:
-        return decord.VideoReader(str(path), num_threads=1)
+        with native_stderr_silenced():
+            return decord.VideoReader(str(path), num_threads=1)
     except Exception as error:  # decord raises DECORDError / RuntimeError, not one base class
-        # ffmpeg already opened the container, so this is a damaged file, not a foreign one.
-        raise VideoError(f"corrupt or truncated video ({_reason(error)})", path=path) from None
+        reason = _reason(error)
+    # Tell a damaged video from a file that is no video at all: can ffmpeg open the container?
+    _ffmpeg_meta(path)
+    raise VideoError(f"corrupt or truncated video ({reason})", path=path)
 
 
 def _read_decord(info: VideoInfo, every: int) -> Iterator[np.ndarray]:
