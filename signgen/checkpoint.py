@@ -1,0 +1,157 @@
+"""Checkpoint folders: ``config.json`` + ``model.safetensors`` (+ ``train.json``), no pickle.
+
+Layout of a checkpoint folder:
+
+- ``config.json``: ``{"format": "signgen.rpfm/1", "model": RPFMConfig.to_dict()}``;
+- ``model.safetensors``: the model's state dict (EMA weights when trained), any float dtype;
+  `load_checkpoint` casts to the requested dtype;
+- ``train.json`` (optional): how it was trained (data seed, steps, wall time, final metrics);
+- training-resume files written by `signgen.train` (``trainer.safetensors``, ...), ignored here.
+
+Saving writes into a temporary sibling folder and renames it into place, so a reader never
+sees a half-written checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import Tensor
+
+from signgen.errors import CheckpointError, ConfigError
+from signgen.model import RPFM, RPFMConfig
+
+FORMAT = "signgen.rpfm/1"
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.safetensors"
+TRAIN_FILE = "train.json"
+
+
+def state_tensors(model: RPFM, dtype: torch.dtype | None = None) -> dict[str, Tensor]:
+    """The model's state dict as contiguous CPU tensors (floats cast to ``dtype`` if given)."""
+    out: dict[str, Tensor] = {}
+    for name, value in model.state_dict().items():
+        value = value.detach().to("cpu")
+        if dtype is not None and value.is_floating_point():
+            value = value.to(dtype)
+        out[name] = value.contiguous()
+    return out
+
+
+def save_checkpoint(
+    directory: str | Path,
+    model: RPFM,
+    *,
+    train_info: dict[str, Any] | None = None,
+    dtype: torch.dtype | None = None,
+    extra_files: dict[str, dict[str, Tensor]] | None = None,
+) -> Path:
+    """Write ``model`` (its config and weights) to ``directory`` atomically; replaces it.
+
+    dtype: store floating weights in this dtype (bf16 halves the size; the loader upcasts).
+    extra_files: more safetensors files (name -> tensors), e.g. optimizer state for resuming.
+    """
+    target = Path(directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        config = {"format": FORMAT, "model": model.config.to_dict()}
+        (staging / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+        save_file(state_tensors(model, dtype), str(staging / WEIGHTS_FILE))
+        for name, tensors in (extra_files or {}).items():
+            save_file(
+                {k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(staging / name)
+            )
+        if train_info is not None:
+            (staging / TRAIN_FILE).write_text(json.dumps(train_info, indent=2) + "\n")
+        old = target.with_name(f".{target.name}.old")
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def load_config(directory: str | Path) -> RPFMConfig:
+    """Read and validate ``config.json`` of a checkpoint folder."""
+    path = Path(directory) / CONFIG_FILE
+    if not path.is_file():
+        raise CheckpointError("not a checkpoint folder (no config.json)", path=directory)
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CheckpointError(f"unreadable config: {error}", path=path) from error
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise CheckpointError(f"not a {FORMAT} config", path=path)
+    try:
+        return RPFMConfig.from_dict(data["model"])
+    except (ConfigError, KeyError, TypeError) as error:
+        raise CheckpointError(f"invalid model config: {error}", path=path) from error
+
+
+def load_tensors(path: str | Path) -> dict[str, Tensor]:
+    """Read a safetensors file; missing or corrupt files raise CheckpointError."""
+    if not Path(path).is_file():
+        raise CheckpointError("missing weights file", path=path)
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError, RuntimeError) as error:
+        raise CheckpointError(f"corrupt weights file: {error}", path=path) from error
+
+
+def load_state(model: RPFM, tensors: dict[str, Tensor], source: str | Path) -> None:
+    """Copy ``tensors`` into ``model``; any missing, unexpected or mis-shaped key is an error."""
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    unexpected = sorted(set(tensors) - set(expected))
+    shapes = [k for k in expected if k in tensors and tensors[k].shape != expected[k].shape]
+    if missing or unexpected or shapes:
+        detail = "; ".join(
+            f"{label}: {', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''}"
+            for label, keys in (("missing", missing), ("unexpected", unexpected), ("shape", shapes))
+            if keys
+        )
+        raise CheckpointError(f"weights do not match config.json ({detail})", path=source)
+    model.load_state_dict(tensors)
+
+
+def load_checkpoint(
+    directory: str | Path,
+    device: str | torch.device = "cpu",
+    dtype: torch.dtype = torch.float32,
+) -> tuple[RPFM, RPFMConfig]:
+    """Rebuild the model of a checkpoint folder, weights cast to ``dtype`` on ``device``.
+
+    The model is returned in eval mode with gradients off.
+    """
+    config = load_config(directory)
+    model = RPFM(config)
+    source = Path(directory) / WEIGHTS_FILE
+    load_state(model, load_tensors(source), source)
+    model = model.to(device=device, dtype=dtype).eval()
+    model.requires_grad_(False)
+    return model, config
+
+
+def read_train_info(directory: str | Path) -> dict[str, Any]:
+    """``train.json`` of a checkpoint folder ({} when absent)."""
+    path = Path(directory) / TRAIN_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise CheckpointError(f"unreadable train.json: {error}", path=path) from error
+    return data if isinstance(data, dict) else {}

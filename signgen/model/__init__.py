@@ -1,0 +1,22 @@
+"""nn.Modules of RPFM (no sampling loops, no file I/O)."""
+
+from signgen.model.autoencoder import Autoencoder
+from signgen.model.config import (
+    TINY,
+    AutoencoderConfig,
+    PoseEncoderConfig,
+    RPFMConfig,
+    VelocityConfig,
+)
+from signgen.model.rpfm import RPFM, ReferenceCache
+
+__all__ = [
+    "RPFM",
+    "TINY",
+    "Autoencoder",
+    "AutoencoderConfig",
+    "PoseEncoderConfig",
+    "RPFMConfig",
+    "ReferenceCache",
+    "VelocityConfig",
+]

@@ -1,0 +1,83 @@
+"""RPFM: the autoencoder, the pose and reference encoders and the velocity network together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from torch import Tensor, nn
+
+from signgen.model.autoencoder import Autoencoder
+from signgen.model.config import RPFMConfig
+from signgen.model.pose_encoder import PoseEncoder
+from signgen.model.velocity import ReferenceEncoder, VelocityNet
+
+
+@dataclass(frozen=True)
+class ReferenceCache:
+    """What the network needs of the reference, computed once per clip.
+
+    latent:        [B, C, h, w] normalised reference latent.
+    pose_features: [B, F, h, w] features of the reference pose.
+    tokens:        [B, N, D] reference tokens for cross-attention.
+    B is 1 for a clip (it broadcasts over a batch of frames) or the batch size in training.
+    """
+
+    latent: Tensor
+    pose_features: Tensor
+    tokens: Tensor
+
+
+class RPFM(nn.Module):
+    """The model. Shapes for the default config: image [B, 3, 128, 128] in [-1, 1], latent
+    [B, 4, 32, 32], pose raster [B, 22, 128, 128] in [0, 1] (`signgen.cond.pose_raster_batch`).
+    """
+
+    def __init__(self, config: RPFMConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.autoencoder = Autoencoder(config.autoencoder)
+        self.pose_encoder = PoseEncoder(config.pose_encoder)
+        self.reference_encoder = ReferenceEncoder(config)
+        self.velocity_net = VelocityNet(config)
+
+    def encode_pose(self, raster: Tensor) -> Tensor:
+        """Pose raster [B, 22, S, S] -> pose features [B, F, h, w]."""
+        return self.pose_encoder(raster)
+
+    def encode_reference(self, image: Tensor, raster: Tensor) -> ReferenceCache:
+        """Reference image [B, 3, S, S] in [-1, 1] and its pose raster -> `ReferenceCache`."""
+        return self.reference_from_latent(self.autoencoder.encode(image), raster)
+
+    def reference_from_latent(self, latent: Tensor, raster: Tensor) -> ReferenceCache:
+        pose_features = self.encode_pose(raster)
+        tokens = self.reference_encoder(latent, pose_features)
+        return ReferenceCache(latent=latent, pose_features=pose_features, tokens=tokens)
+
+    def velocity(
+        self,
+        x_t: Tensor,
+        t: Tensor,
+        reference: ReferenceCache,
+        pose_features: Tensor,
+        mode: Tensor,
+    ) -> Tensor:
+        """Velocity [B, C, h, w] at ``x_t`` [B, C, h, w], time ``t`` [B] (or [1]) in [0, 1].
+
+        mode: [B] (or [1]) 0 = noise path, 1 = frame-to-frame path (see `signgen.path`).
+        """
+        return self.velocity_net(
+            x_t, t, reference.latent, reference.pose_features, reference.tokens, pose_features, mode
+        )
+
+    def forward(
+        self,
+        x_t: Tensor,
+        t: Tensor,
+        reference_latent: Tensor,
+        reference_raster: Tensor,
+        target_raster: Tensor,
+        mode: Tensor,
+    ) -> Tensor:
+        """Training entry point (what DDP calls): encoders and velocity in one pass."""
+        reference = self.reference_from_latent(reference_latent, reference_raster)
+        return self.velocity(x_t, t, reference, self.encode_pose(target_raster), mode)
