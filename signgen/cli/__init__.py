@@ -3,8 +3,11 @@
 Every command module registers itself on `app` when imported below.
 """
 
-from signgen.cli.app import app, main
-
 # Command modules (import order = help order).
+from signgen.cli import (
+    extract,  # noqa: F401, E402
+    poses,  # noqa: F401, E402
+)
+from signgen.cli.app import app, main
 
 __all__ = ["app", "main"]
