@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from signgen.cli.app import app, fail
 from signgen.errors import ConfigError, SigngenError
 from signgen.io import read_poses
 from signgen.io.transcode import ConvertOptions, convert_poses
+from signgen.pose.filters import SmoothMethod
 from signgen.pose.summary import PoseSummary, summarize
 
 poses_app = typer.Typer(name="poses", help="Inspect and convert pose files.", no_args_is_help=True)
@@ -122,9 +123,7 @@ def convert_command(
             raise ConfigError(f"--smooth-method must be savgol or one_euro, got {smooth_method!r}")
         options = ConvertOptions(
             canonical=canonical,
-            smooth="one_euro"
-            if smooth and smooth_method == "one_euro"
-            else ("savgol" if smooth else None),
+            smooth=cast(SmoothMethod, smooth_method) if smooth else None,
             fps=_positive(fps, "--fps"),
             size=parse_size(size, "--size"),
             input_fps=_positive(input_fps, "--input-fps"),
