@@ -223,4 +223,4 @@ def test_the_ffmpeg_reader_gives_the_same_frames(frames: np.ndarray) -> None:
     decoded = np.stack(list(read_frames(info, every=3)))
     assert decoded.shape == (20, 720, 540, 3)
     difference = np.abs(decoded.astype(np.int16) - frames[::3].astype(np.int16))
-    assert difference.mean() < 2.0
+    assert difference.mean() < 2.0  # identical here (both decode with ffmpeg)
