@@ -202,6 +202,8 @@ def test_files_that_are_not_videos(
 def test_missing_file_and_bad_options(tmp_path: Path) -> None:
     with pytest.raises(VideoError, match="no such file"):
         probe_video(tmp_path / "absent.mp4")
+    with pytest.raises(ConfigError, match="unknown video reader 'opencv'"):
+        probe_video(VIDEO, reader="opencv")
     with pytest.raises(ConfigError, match="unknown pose backend 'openpose'"):
         extract_poses(VIDEO, backend="openpose")
     with pytest.raises(ConfigError, match="--every must be 1 or more"):

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from signgen.errors import VideoError
+from signgen.errors import ConfigError, VideoError
 from signgen.extract.quiet import native_stderr_silenced
 
+READERS = ("decord", "ffmpeg")
 # decord decodes this many frames per call: 8 frames of 1080p RGB are ~50 MB, whatever the length.
 BATCH_FRAMES = 8
 
@@ -77,6 +78,8 @@ def probe_video(path: str | Path, reader: str | None = None) -> VideoInfo:
     check_video_file(path)
     if reader is None:
         reader = "decord" if importlib.util.find_spec("decord") is not None else "ffmpeg"
+    if reader not in READERS:
+        raise ConfigError(f"unknown video reader {reader!r}; choose from {list(READERS)}")
     if reader == "ffmpeg":
         return _ffmpeg_info(path, _ffmpeg_meta(path))
     decoder = _open_decord(path)
