@@ -1,0 +1,72 @@
+"""Training pairs and held-out clips: shapes, value ranges, determinism, disjoint splits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from signgen.errors import ConfigError
+from signgen.synth import HELDOUT_SEED_START
+from signgen.synth.dataset import PairDataset, heldout_clip
+from signgen.synth.motion import HELDOUT_RECORDING, handshape_bank, recording_paths
+
+
+def test_items_have_the_contracted_shapes_and_ranges() -> None:
+    item = PairDataset(size=64, seed=1).item(0)
+    for key in ("reference", "previous", "target"):
+        assert item[key].shape == (3, 64, 64) and item[key].dtype == torch.float32
+        assert -1.0 <= float(item[key].min()) and float(item[key].max()) <= 1.0
+    for key in ("reference_pose", "previous_pose", "target_pose"):
+        assert item[key].shape == (543, 3) and item[key].dtype == torch.float32
+    assert item["target_mask"].shape == (64, 64) and item["target_mask"].dtype == torch.uint8
+    assert 1 <= int(item["stride"]) <= 5
+
+
+def test_items_are_deterministic_per_seed_and_differ_across_items() -> None:
+    a, b = PairDataset(size=64, seed=3), PairDataset(size=64, seed=3)
+    first, again = a.item(5), b.item(5)
+    assert all(torch.equal(first[k], again[k]) for k in first)
+    assert not torch.equal(first["target"], a.item(6)["target"])
+    stream = iter(PairDataset(size=64, seed=3))
+    assert torch.equal(next(stream)["target"], a.item(0)["target"])
+
+
+def test_previous_frame_is_an_earlier_nearby_pose() -> None:
+    ds = PairDataset(size=64, seed=0, max_stride=3)
+    for index in range(6):
+        item = ds.item(index)
+        step = (item["target_pose"][:, :2] - item["previous_pose"][:, :2]).abs().max()
+        assert float(step) < 64, "previous must be a nearby frame of the same motion"
+
+
+def test_the_held_out_recording_never_reaches_training() -> None:
+    train = [p.name for p in recording_paths(heldout=False)]
+    assert HELDOUT_RECORDING not in train and len(train) == 6
+    assert [p.name for p in recording_paths(heldout=True)] == [HELDOUT_RECORDING]
+    assert len(handshape_bank(False)) > 100
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_heldout_clip(index: int) -> None:
+    clip = heldout_clip(index, 30, 64)
+    assert clip.appearance.seed == HELDOUT_SEED_START + index
+    assert clip.frames.shape == (30, 64, 64, 3) and clip.masks.shape == (30, 64, 64)
+    assert clip.poses.num_frames == 30 and clip.poses.width == 64
+    assert clip.reference.shape == (64, 64, 3) and clip.reference_pose.num_frames == 1
+    assert clip.poses.fps == (24.0 if index == 0 else 25.0)
+    # Consecutive frames move, but smoothly.
+    diffs = np.abs(np.diff(clip.frames.astype(np.int16), axis=0)).mean(axis=(1, 2, 3))
+    assert diffs.max() < 20 and diffs.mean() > 0.05
+
+
+def test_heldout_clip_reaches_long_lengths_by_playing_back() -> None:
+    clip = heldout_clip(0, 320, 32)
+    assert clip.poses.num_frames == 320  # the 278-frame recording, forward then backward
+
+
+def test_bad_options_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="split"):
+        PairDataset(split="test")
+    with pytest.raises(ConfigError):
+        heldout_clip(-1, 10, 64)
