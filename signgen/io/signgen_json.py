@@ -63,12 +63,17 @@ def _first_error(error: ValidationError) -> str:
 
 def _frames_array(frames: list[Any], num_points: int, path: str | Path | None) -> np.ndarray:
     """[T, K, 3] float64 from nested lists; shape, finiteness and range checked."""
+    shape_error = PoseFileError(
+        "frames must be a [frames][points][x, y, conf] array of numbers", path=path
+    )
     try:
-        array = np.asarray(frames, dtype=np.float64)
+        # Without a dtype first: numpy would otherwise turn the string "7" into 7.0.
+        array = np.asarray(frames)
+        if array.dtype.kind not in "iuf":
+            raise shape_error
+        array = array.astype(np.float64)
     except (ValueError, TypeError, OverflowError, RecursionError):
-        raise PoseFileError(
-            "frames must be a [frames][points][x, y, conf] array of numbers", path=path
-        ) from None
+        raise shape_error from None
     if array.ndim != 3 or array.shape[0] == 0 or array.shape[1:] != (num_points, 3):
         raise PoseFileError(
             f"frames has shape {list(array.shape)}, expected [T >= 1, {num_points}, 3]", path=path
