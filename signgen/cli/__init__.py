@@ -6,7 +6,9 @@ Every command module registers itself on `app` when imported below.
 # Command modules (import order = help order).
 from signgen.cli import (
     extract,  # noqa: F401, E402
+    gloss,  # noqa: F401, E402
     poses,  # noqa: F401, E402
+    render,  # noqa: F401, E402
 )
 from signgen.cli.app import app, main
 

@@ -1,0 +1,292 @@
+"""`signgen render` (reference image + poses or gloss text -> mp4 + latency report) and
+`signgen demo` (the shipped example through the shipped checkpoint)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from signgen.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+from signgen.cli.app import app, console, fail
+from signgen.errors import CheckpointError, ConfigError, SigngenError
+from signgen.gloss import FingerspellingWarning, Lexicon, glosses_to_poses
+from signgen.io import read_canonical, read_poses
+from signgen.io.image import read_image
+from signgen.pose.sequence import PoseSequence
+from signgen.render import Frame, Renderer, RenderOptions, RenderResult, render_to_video
+from signgen.render.poses import check_poses, frame_reference_pose
+from signgen.report import latency_table, plot_report, write_report
+from signgen.sampler import Method
+from signgen.video import write_webvtt
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_CHECKPOINT = REPO / "checkpoints" / "rpfm-128"
+EXAMPLES = REPO / "examples"
+DEMO_REFERENCE = EXAMPLES / "reference.png"
+DEMO_REFERENCE_POSE = EXAMPLES / "reference_pose.json"
+DEMO_POSES = EXAMPLES / "segmentation_example.pose"
+out_console = Console()
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything `signgen render` needs besides the render options."""
+
+    reference: Path
+    poses: Path | None
+    gloss: str | None
+    language: str
+    out: Path
+    checkpoint: Path
+    device: str
+    dtype: str
+    threads: int | None
+    max_frames: int | None = None
+    reference_pose: Path | None = None
+    report: Path | None = None
+    plot: Path | None = None
+    subtitles: Path | None = None
+    side_by_side: bool = False
+
+
+@app.command("render")
+def render_command(
+    reference: Annotated[Path, typer.Argument(help="The signer's reference image (PNG/JPEG).")],
+    poses: Annotated[
+        Path | None,
+        typer.Argument(help="Pose file (.pose, signgen .json, OpenPose folder, ...)."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output video (.mp4).")] = Path(
+        "out.mp4"
+    ),
+    gloss: Annotated[
+        str | None, typer.Option(help="Gloss text to sign instead of a pose file.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Sign language of --gloss (ISO 639-3).")] = "ase",
+    checkpoint: Annotated[
+        Path, typer.Option(help="Model checkpoint folder (config.json + safetensors).")
+    ] = DEFAULT_CHECKPOINT,
+    steps: Annotated[int, typer.Option(help="Solver steps of a cold start.")] = 2,
+    solver: Annotated[str, typer.Option(help="euler, heun or midpoint.")] = "euler",
+    warm_start: Annotated[str, typer.Option(help="trained, sdedit or none.")] = "trained",
+    warm_steps: Annotated[int, typer.Option(help="Solver steps of a warm start.")] = 1,
+    t0: Annotated[float, typer.Option(help="Start time of an sdedit warm start.")] = 0.7,
+    keyframe_interval: Annotated[
+        int, typer.Option(help="Cold restart every N frames (0 = never).")
+    ] = 0,
+    adaptive: Annotated[
+        bool, typer.Option(help="More correction when the hands moved more.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the clip's fixed noise.")] = 0,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
+    threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
+    budget_ms: Annotated[
+        float | None, typer.Option(help="Deadline mode: per-frame budget in ms.")
+    ] = None,
+    smoothing: Annotated[str, typer.Option(help="savgol, one_euro or none.")] = "savgol",
+    reference_pose: Annotated[
+        Path | None, typer.Option(help="The reference image's own pose (a pose file).")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the latency report (JSON).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Write the latency plot (PNG).")] = None,
+    side_by_side: Annotated[
+        bool, typer.Option(help="Show the driving skeleton left of the render.")
+    ] = False,
+    subtitles: Annotated[
+        Path | None, typer.Option(help="Write WebVTT subtitles from the gloss spans.")
+    ] = None,
+    max_frames: Annotated[
+        int | None, typer.Option(help="Render only the first N frames (a quick preview).")
+    ] = None,
+) -> None:
+    """Render a signer (reference image) performing a pose sequence, frame by frame.
+
+    Example: signgen render signer.png hello.pose -o hello.mp4 --report lat.json --plot lat.png
+
+    Or from gloss text: signgen render signer.png --gloss "A B C" -o abc.mp4
+    """
+    try:
+        options = RenderOptions(
+            steps=steps,
+            solver=_method(solver),
+            warm_start=warm_start,  # type: ignore[arg-type]  # validated by RenderOptions
+            warm_steps=warm_steps,
+            t0=t0,
+            keyframe_interval=keyframe_interval,
+            adaptive=adaptive,
+            seed=seed,
+            budget_ms=budget_ms,
+            smoothing=smoothing,  # type: ignore[arg-type]
+        )
+        job = RenderJob(
+            reference, poses, gloss, language, out, checkpoint, device, dtype, threads,
+            max_frames, reference_pose, report, plot, subtitles, side_by_side,
+        )  # fmt: skip
+        result = run_render(job, options)
+    except SigngenError as error:
+        fail(error)
+        return
+    _print_summary(job, result)
+
+
+def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
+    """Read the inputs, check them, render to ``job.out`` and write the sidecars."""
+    read_image(job.reference)  # a bad reference fails before the model is loaded
+    sequence = _load_sequence(job)
+    check_poses(sequence, job.poses)
+    _check_outputs(job)
+    renderer = Renderer.from_checkpoint(
+        job.checkpoint,
+        device=job.device,
+        dtype=job.dtype,  # type: ignore[arg-type]  # checked by from_checkpoint
+        threads=job.threads,
+    )
+    image = read_image(job.reference, size=renderer.size)
+    ref_pose = None
+    if job.reference_pose is not None:
+        ref_pose = frame_reference_pose(read_canonical(job.reference_pose), renderer.size)
+    with _progress(sequence.num_frames) as advance:
+        result = render_to_video(
+            renderer, image, sequence, options, job.out,
+            reference_pose=ref_pose, show_skeleton=job.side_by_side, progress=advance,
+        )  # fmt: skip
+    if job.report is not None:
+        write_report(result.report, job.report)
+    if job.plot is not None:
+        plot_report(result.report, job.plot)
+    if job.subtitles is not None:
+        write_webvtt(sequence.glosses, sequence.fps, job.subtitles)
+    return result
+
+
+def _load_sequence(job: RenderJob) -> PoseSequence:
+    if (job.poses is None) == (job.gloss is None):
+        raise ConfigError("give either a POSES file or --gloss TEXT (exactly one)")
+    if job.max_frames is not None and job.max_frames < 1:
+        raise ConfigError(f"--max-frames must be at least 1, got {job.max_frames}")
+    sequence = _read_sequence(job)
+    if job.max_frames is not None:
+        sequence = sequence.frames(0, min(job.max_frames, sequence.num_frames))
+    return sequence
+
+
+def _read_sequence(job: RenderJob) -> PoseSequence:
+    if job.poses is not None:
+        return read_poses(job.poses)
+    assert job.gloss is not None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FingerspellingWarning)
+        sequence = glosses_to_poses(
+            job.gloss, language=job.language, lexicon=Lexicon.default(), fps=25.0
+        )
+    for warning in caught:
+        console.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+    return sequence
+
+
+def _check_outputs(job: RenderJob) -> None:
+    if job.out.suffix.lower() != ".mp4":
+        raise ConfigError("the output video must be an .mp4 file", path=job.out)
+    if job.out.is_dir():
+        raise ConfigError("the output is a folder; give a file name ending in .mp4", path=job.out)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[Frame], None]]:
+    """A rich progress bar over frames showing the render rate; yields the per-frame callback."""
+    bar = Progress(
+        TextColumn("rendering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[fps]:.1f} fps"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("render", total=total, fps=0.0)
+    elapsed_ms = [0.0]
+
+    def advance(frame: Frame) -> None:
+        elapsed_ms[0] += frame.timing.total_ms
+        bar.update(task, advance=1, fps=(frame.index + 1) * 1000.0 / max(elapsed_ms[0], 1e-6))
+
+    with bar:
+        yield advance
+
+
+def _method(name: str) -> Method:
+    if name not in ("euler", "heun", "midpoint"):
+        raise ConfigError(f"solver must be euler, heun or midpoint, got {name!r}")
+    return name  # type: ignore[return-value]
+
+
+def _print_summary(job: RenderJob, result: RenderResult) -> None:
+    out_console.print(latency_table(result.report))
+    video = result.video
+    out_console.print(
+        f"wrote {video.path}: {video.num_frames} frames, {video.width}x{video.height}, "
+        f"{video.fps:g} fps",
+        highlight=False,
+    )
+    for label, path in (("report", job.report), ("plot", job.plot), ("subtitles", job.subtitles)):
+        if path is not None:
+            out_console.print(f"wrote {label} {path}", highlight=False)
+
+
+@app.command("demo")
+def demo_command(
+    checkpoint: Annotated[Path, typer.Option(help="Model checkpoint folder.")] = DEFAULT_CHECKPOINT,
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the results go.")] = Path("out"),
+    threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
+) -> None:
+    """Render the shipped example (a synthetic signer performing a real recording).
+
+    Example: signgen demo   (writes out/demo.mp4, out/demo_latency.json, out/demo_latency.png)
+    """
+    job = RenderJob(
+        reference=DEMO_REFERENCE,
+        poses=DEMO_POSES,
+        gloss=None,
+        language="ase",
+        out=out_dir / "demo.mp4",
+        checkpoint=checkpoint,
+        device="auto",
+        dtype="bf16",
+        threads=threads,
+        reference_pose=DEMO_REFERENCE_POSE,
+        report=out_dir / "demo_latency.json",
+        plot=out_dir / "demo_latency.png",
+        side_by_side=True,
+    )
+    try:
+        _check_demo(job)
+        result = run_render(job, RenderOptions())
+    except SigngenError as error:
+        fail(error)
+        return
+    _print_summary(job, result)
+
+
+def _check_demo(job: RenderJob) -> None:
+    """Say exactly what is missing before anything runs."""
+    for path in (job.reference, job.poses, job.reference_pose):
+        if path is not None and not path.is_file():
+            raise SigngenError("the demo input is missing (is this a full checkout?)", path=path)
+    missing = [
+        name for name in (CONFIG_FILE, WEIGHTS_FILE) if not (job.checkpoint / name).is_file()
+    ]
+    if missing:
+        raise CheckpointError(
+            f"no trained checkpoint here (missing {', '.join(missing)}); train one with "
+            "`signgen train` or pass --checkpoint DIR",
+            path=job.checkpoint,
+        )
