@@ -186,3 +186,24 @@ def test_bad_options_are_one_line_errors(tiny_checkpoint: Path, tmp_path: Path) 
     both = _render(tiny_checkpoint, str(REFERENCE), str(SHORT), "--gloss", "A", "-o", out)
     _one_line_error(both, "exactly one")
     assert not list(tmp_path.iterdir())
+
+
+def test_demo_renders_the_examples(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["demo", "--checkpoint", str(tiny_checkpoint), "--out-dir", str(tmp_path),
+              "--threads", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    info = probe_video(tmp_path / "demo.mp4")
+    assert info.num_frames == 130 and info.fps == pytest.approx(30.0)
+    assert len(read_report(tmp_path / "demo_latency.json").frames) == 130
+    assert (tmp_path / "demo_latency.png").is_file()
+    assert str(tmp_path / "demo.mp4") in "".join(result.output.split())
+
+
+def test_demo_without_a_checkpoint_says_what_is_missing(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["demo", "--checkpoint", str(tmp_path / "none"), "--out-dir", str(tmp_path / "o")]
+    )
+    _one_line_error(result, "no trained checkpoint", "config.json", "model.safetensors")
+    assert result.exit_code == 1 and not (tmp_path / "o").exists()
