@@ -27,7 +27,7 @@ from pose_format.utils.reader import BufferReader
 
 from signgen.errors import PoseFileError
 from signgen.io.atomic import write_atomic
-from signgen.io.points import clean_points
+from signgen.io.points import clean_points, extent_size
 from signgen.io.pose_names import DROPPED_COMPONENTS, FILE_COMPONENTS
 from signgen.pose.layouts import Layout, get_layout
 from signgen.pose.sequence import PoseSequence
@@ -54,8 +54,11 @@ def _read_header(data: bytes, path: Path) -> tuple[PoseHeader, BufferReader]:
     reader = BufferReader(data)
     try:
         header = PoseHeader.read(reader)
+    except struct.error:
+        raise PoseFileError("not a .pose file (header truncated or corrupt)", path=path) from None
     except _PARSE_ERRORS as error:
-        raise PoseFileError(f"not a .pose file (unreadable header: {error})", path=path) from None
+        detail = str(error)[:80]
+        raise PoseFileError(f"not a .pose file (unreadable header: {detail})", path=path) from None
     version = round(float(header.version), 3)
     if version not in (0.0, 0.1, 0.2):
         raise PoseFileError(
@@ -101,7 +104,7 @@ def _check_body_size(data: bytes, header: PoseHeader, offset: int, path: Path) -
     if not 1 <= people <= _MAX_PEOPLE:
         raise PoseFileError(f"invalid number of people {people}", path=path)
     if frames == 0:
-        raise PoseFileError("the file holds no frames", path=path)
+        raise PoseFileError("no complete frame in the file (empty or truncated)", path=path)
     needed = 4 * frames * people * values_per_person
     if len(data) - body < needed:
         raise PoseFileError(
@@ -157,19 +160,23 @@ def read_pose_file(path: str | Path) -> PoseSequence:
     layout, index = _match_layout(header, path)
     _check_body_size(data, header, reader.read_offset, path)
     dims = header.dimensions
-    if not (0 < dims.width and 0 < dims.height):
-        raise PoseFileError(f"invalid frame size {dims.width}x{dims.height}", path=path)
     try:
         body = NumPyPoseBody.read(header, reader)
         points = np.asarray(body.data.data)[:, 0, index, :2]
         conf = np.asarray(body.confidence)[:, 0, index]
         fps = float(body.fps)
     except _PARSE_ERRORS as error:
-        raise PoseFileError(f"corrupt pose body ({error})", path=path) from None
+        raise PoseFileError(f"corrupt pose body ({str(error)[:80]})", path=path) from None
+    if not (math.isfinite(fps) and fps > 0):
+        raise PoseFileError(f"invalid frame rate {fps!r}", path=path)
     xy, clean_conf = clean_points(points, conf)
-    return PoseSequence(
-        xy=xy, conf=clean_conf, fps=fps, width=dims.width, height=dims.height, layout=layout
+    # Some writers leave the frame size 0: fall back to the extent of the points.
+    width, height = (
+        (dims.width, dims.height)
+        if dims.width > 0 and dims.height > 0
+        else extent_size(xy, clean_conf)
     )
+    return PoseSequence(xy=xy, conf=clean_conf, fps=fps, width=width, height=height, layout=layout)
 
 
 def _header_for(seq: PoseSequence) -> PoseHeader:
