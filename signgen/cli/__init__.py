@@ -9,6 +9,7 @@ from signgen.cli import (
     gloss,  # noqa: F401, E402
     poses,  # noqa: F401, E402
     render,  # noqa: F401, E402
+    synth,  # noqa: F401, E402
 )
 from signgen.cli.app import app, main
 
