@@ -115,7 +115,7 @@ class Appearance:
             upper_arm=float(rng.uniform(0.84, 0.96)),
             forearm=float(rng.uniform(0.72, 0.84)),
             hand=float(rng.uniform(0.24, 0.29)),
-            head=float(rng.uniform(0.19, 0.225)),
+            head=float(rng.uniform(0.205, 0.24)),
             neck=float(rng.uniform(0.66, 0.76)),
             hips=float(rng.uniform(0.62, 0.78)),
         )

@@ -11,6 +11,11 @@ from signgen.synth.canvas import Canvas
 
 LABEL_TORSO, LABEL_HEAD, LABEL_LEFT_ARM, LABEL_RIGHT_ARM = 1, 2, 3, 4
 LABEL_LEFT_HAND, LABEL_RIGHT_HAND = 5, 6
+# Drawing-time labels for bare skin on body parts (kept apart from cloth, which gets the
+# top's pattern); `MASK_LUT` folds them into the public labels above.
+LABEL_NECK, LABEL_LEFT_SKIN, LABEL_RIGHT_SKIN = 7, 8, 9
+MASK_LUT = np.array([0, 1, 2, 3, 4, 5, 6, 1, 3, 4] + [0] * 246, np.uint8)
+CLOTH_LABELS = (LABEL_TORSO, LABEL_LEFT_ARM, LABEL_RIGHT_ARM)
 
 
 @dataclass(frozen=True)
@@ -66,11 +71,11 @@ def shaded_limbs(
 
 
 def draw_neck(canvas: Canvas, style: Style, shoulder_mid: np.ndarray, chin: np.ndarray) -> None:
-    r = style.shoulder_width * 0.17
-    canvas.capsule(shoulder_mid, chin, r, r * 0.92, style.skin_shadow, LABEL_TORSO)
-    canvas.capsule(shoulder_mid, chin + (0, r * 0.6), r * 0.8, r * 0.72, style.skin, -1)
-    # The jaw's shadow on the neck.
-    canvas.ellipse(chin + (0, r * 0.2), (r * 0.95, r * 0.55), 0.0, style.skin_dark, -1)
+    r = style.shoulder_width * 0.16
+    canvas.capsule(shoulder_mid, chin, r, r * 0.92, style.skin_shadow, LABEL_NECK)
+    canvas.capsule(shoulder_mid, chin + (0, r * 0.6), r * 0.78, r * 0.7, style.skin, -1)
+    # The jaw's soft shadow on the neck.
+    canvas.ellipse(chin + (0, r * 0.1), (r * 0.85, r * 0.45), 0.0, style.skin_shadow, -1)
 
 
 def torso_outline(
@@ -88,30 +93,30 @@ def torso_outline(
     left_hip, right_hip = hips
     # Continue the body past the hips so the frame's bottom edge never shows its end.
     extend = down * size * 0.5
+    # The shoulder corners stay inside the upper arm's round top, which shapes the shoulder.
     return np.array([
         right_hip + extend - across * sw * 0.08,
         right_hip - across * sw * 0.05,
-        right_shoulder + down * sw * 0.22 - across * sw * 0.12,
-        right_shoulder - down * sw * 0.06 - across * sw * 0.08,
-        right_shoulder - down * sw * 0.12 + across * sw * 0.1,
-        mid - down * sw * 0.2 - across * sw * 0.17,
-        mid - down * sw * 0.11,
-        mid - down * sw * 0.2 + across * sw * 0.17,
-        left_shoulder - down * sw * 0.12 - across * sw * 0.1,
-        left_shoulder - down * sw * 0.06 + across * sw * 0.08,
-        left_shoulder + down * sw * 0.22 + across * sw * 0.12,
+        right_shoulder + down * sw * 0.28 + across * sw * 0.02,
+        right_shoulder + down * sw * 0.04 - across * sw * 0.1,
+        right_shoulder - down * sw * 0.12 + across * sw * 0.06,
+        mid - down * sw * 0.2 - across * sw * 0.16,
+        mid - down * sw * 0.1,
+        mid - down * sw * 0.2 + across * sw * 0.16,
+        left_shoulder - down * sw * 0.12 - across * sw * 0.06,
+        left_shoulder + down * sw * 0.04 + across * sw * 0.1,
+        left_shoulder + down * sw * 0.28 - across * sw * 0.02,
         left_hip + across * sw * 0.05,
         left_hip + extend + across * sw * 0.08,
     ])  # fmt: skip
 
 
-def draw_torso(canvas: Canvas, style: Style, outline: np.ndarray, top: np.ndarray) -> None:
-    """The top: shadow colour, then the lit part; ``top`` [H, W, 3] is the patterned cloth."""
+def draw_torso(canvas: Canvas, style: Style, outline: np.ndarray) -> None:
+    """The top: shadow colour, then the lit part (the pattern comes later, see `cloth`)."""
     canvas.polygon(outline, style.top_shadow, LABEL_TORSO)
     center = outline.mean(axis=0)
     lit = center + (outline - center) * 0.9 + style.light * style.shoulder_width * 0.06
     canvas.polygon(lit, style.top, -1)
-    del top  # patterned tops are painted by `signgen.synth.cloth` (phase 2)
 
 
 def draw_arm(
@@ -132,7 +137,8 @@ def draw_arm(
     joints = np.stack([shoulder, elbow, wrist])
     if style.appearance.sleeves == "short":
         radii = np.array([0.13, 0.11, 0.075]) * sw
-        shaded_limbs(canvas, joints[:2], joints[1:], radii[:2], radii[1:], skin, light, label)
+        bare = LABEL_LEFT_SKIN if label == LABEL_LEFT_ARM else LABEL_RIGHT_SKIN
+        shaded_limbs(canvas, joints[:2], joints[1:], radii[:2], radii[1:], skin, light, bare)
         cuff = shoulder + (elbow - shoulder) * 0.55
         radii = np.array([0.15, 0.14]) * sw
         shaded_limbs(canvas, joints[:1], cuff[None], radii[:1], radii[1:], sleeve, light, label)

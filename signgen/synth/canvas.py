@@ -93,6 +93,7 @@ class Canvas:
 # Unit half-circle fan used to build capsule outlines (5 points per end keeps them round
 # at 128-256 px while staying one convex polygon: one OpenCV call per limb).
 _ARC = np.linspace(-np.pi / 2, np.pi / 2, 5)
+_ARC_TURNS = np.exp(1j * _ARC)[None, :]
 
 
 def capsule_outline(a: np.ndarray, b: np.ndarray, ra: float, rb: float) -> np.ndarray:
@@ -108,16 +109,21 @@ def capsule_outline(a: np.ndarray, b: np.ndarray, ra: float, rb: float) -> np.nd
 
 
 def capsule_outlines(a: np.ndarray, b: np.ndarray, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
-    """[N, 10, 2] outlines of N capsules (vectorised `capsule_outline`)."""
-    d = b - a
-    length = np.hypot(d[:, 0], d[:, 1])[:, None]
-    u = np.where(length > 1e-6, d / np.maximum(length, 1e-6), np.array([0.0, 1.0]))
-    n = np.stack([-u[:, 1], u[:, 0]], axis=1)
-    cos, sin = np.cos(_ARC)[None, :, None], np.sin(_ARC)[None, :, None]
-    u, n = u[:, None, :], n[:, None, :]
-    end_b = b[:, None, :] + rb[:, None, None] * (cos * u + sin * n)
-    end_a = a[:, None, :] - ra[:, None, None] * (cos * u + sin * n)
-    return np.concatenate([end_b, end_a], axis=1)
+    """[N, 10, 2] outlines of N capsules (vectorised `capsule_outline`).
+
+    Complex arithmetic keeps this to a handful of numpy calls: the arc directions are the
+    limb's unit direction rotated by each arc angle.
+    """
+    ac = a[:, 0] + 1j * a[:, 1]
+    bc = b[:, 0] + 1j * b[:, 1]
+    d = bc - ac
+    length = np.abs(d)
+    u = np.where(length > 1e-6, d / np.maximum(length, 1e-6), 1j)
+    dirs = u[:, None] * _ARC_TURNS
+    outline = np.concatenate(
+        [bc[:, None] + rb[:, None] * dirs, ac[:, None] - ra[:, None] * dirs], 1
+    )
+    return np.stack([outline.real, outline.imag], axis=-1)
 
 
 def fixed(points: np.ndarray) -> np.ndarray:

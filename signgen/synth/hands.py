@@ -51,8 +51,13 @@ def draw_hand(canvas: Canvas, style: Style, hand: np.ndarray, palm: float, label
     # joints show no seams but its neighbours are separated by a rim.
     a, b = hand[_SEG_A], hand[_SEG_B]
     ra, rb = _SEG_RA * palm, _SEG_RB * palm
-    rims = fixed(capsule_outlines(a, b, ra + border, rb + border))
-    skins = fixed(capsule_outlines(a, b, ra, rb))
+    both = fixed(
+        capsule_outlines(
+            np.concatenate([a, a]), np.concatenate([b, b]),
+            np.concatenate([ra + border, ra]), np.concatenate([rb + border, rb]),
+        )
+    )  # fmt: skip
+    rims, skins = both[:15], both[15:]
     for f in range(5):
         s = slice(3 * f, 3 * f + 3)
         canvas.fixed_convex(rims[s], rim, label)

@@ -85,7 +85,7 @@ def random_handshape(rng: np.random.Generator) -> np.ndarray:
 
 def relaxed_handshape() -> np.ndarray:
     """The rest handshape [21, 2]: fingers gently curled, thumb along the index finger."""
-    return hand_model(np.array([0.3, 0.35, 0.4, 0.45]), 0.06, 0.2, 0.3, rotation(0, 0.5, 0.2))
+    return _RELAXED.copy()
 
 
 def fist_handshape() -> np.ndarray:
@@ -110,18 +110,26 @@ def normalize_hand(points: np.ndarray, right: bool) -> np.ndarray | None:
 
 
 def place_hand(
-    shape: np.ndarray, wrist: np.ndarray, angle: float, length: float, right: bool
+    shape: np.ndarray,
+    wrist: np.ndarray,
+    angle: float | np.ndarray,
+    length: float | np.ndarray,
+    right: bool,
 ) -> np.ndarray:
-    """Frame pixels [21, 2] of ``shape`` with its wrist at ``wrist``.
+    """Frame pixels [..., 21, 2] of ``shape`` [..., 21, 2] with its wrist at ``wrist`` [..., 2].
 
     angle: image direction (radians, atan2(y, x)) of the wrist -> middle knuckle vector;
-    length: that vector's length in pixels.
+    length: that vector's length in pixels (both scalars or arrays over the leading axes).
     """
-    pts = np.asarray(shape, np.float64).copy()
-    if not right:
-        pts[:, 0] *= -1
+    pts = np.asarray(shape, np.float64)
+    x = pts[..., 0] if right else -pts[..., 0]
+    y = pts[..., 1]
     # Hand units point up (-y): rotate the up vector onto ``angle``.
-    turn = angle + np.pi / 2
-    c, s = np.cos(turn), np.sin(turn)
-    out = pts @ np.array([[c, s], [-s, c]]) * length + np.asarray(wrist, np.float64)
-    return out.astype(np.float32)
+    turn = np.asarray(angle, np.float64) + np.pi / 2
+    c, s = np.cos(turn)[..., None], np.sin(turn)[..., None]
+    scale = np.asarray(length, np.float64)[..., None]
+    out = np.stack([(x * c - y * s) * scale, (x * s + y * c) * scale], axis=-1)
+    return (out + np.asarray(wrist, np.float64)[..., None, :]).astype(np.float32)
+
+
+_RELAXED = hand_model(np.array([0.3, 0.35, 0.4, 0.45]), 0.06, 0.2, 0.3, rotation(0, 0.5, 0.2))

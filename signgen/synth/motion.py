@@ -43,7 +43,10 @@ from signgen.synth.skeleton import (
 RECORDINGS = Path(__file__).resolve().parents[1] / "data" / "recordings"
 # The real recording kept out of training: evaluation's unseen real motion.
 HELDOUT_RECORDING = "pose_tests_mediapipe_long.pose"
-_LOWER_FACE = FACE_TEMPLATE[:, 1] > 1.075  # template points that move when the jaw opens
+# How far each template point moves down when the jaw opens: 0 above the lips, 1 at the chin.
+_JAW_WEIGHT = np.where(
+    FACE_TEMPLATE[:, 1] > 1.075, ((FACE_TEMPLATE[:, 1] - 1.0) / 0.8).clip(0, 1) ** 0.3, 0.0
+)
 
 
 def recording_paths(heldout: bool) -> list[Path]:
@@ -181,8 +184,7 @@ def _arm(
         np.arctan2(forearm[:, 1], forearm[:, 0]) + _smooth_noise(rng, len(t), config, 1, 0.9)[:, 0]
     )
     palm = appearance.hand * sw * (0.92 + _smooth_noise(rng, len(t), config, 1, 0.1)[:, 0])
-    for i in range(len(t)):
-        xy[i, span] = place_hand(shapes[i], wrist[i], float(roll[i]), float(palm[i]), not left)
+    xy[:, span] = place_hand(shapes, wrist, roll, palm, not left)
 
 
 def _two_link(
@@ -244,9 +246,10 @@ def _face(
     mouth = (_smooth_noise(rng, n, config, 1, 1.0)[:, 0] * 2.2 - 0.3).clip(0, 0.45)
     eye_mid = shoulder_center - (0, appearance.neck * sw) + nod
     eye_distance = appearance.head * sw
-    for i in range(n):
-        face = FACE_TEMPLATE.astype(np.float64).copy()
-        face[_LOWER_FACE, 1] += mouth[i] * ((face[_LOWER_FACE, 1] - 1.0) / 0.8).clip(0, 1) ** 0.3
-        c, s = np.cos(head_tilt[i]), np.sin(head_tilt[i])
-        xy[i, FACE] = face @ np.array([[c, s], [-s, c]]) * eye_distance + eye_mid[i]
+    face = np.broadcast_to(FACE_TEMPLATE.astype(np.float64), (n, *FACE_TEMPLATE.shape)).copy()
+    face[:, :, 1] += mouth[:, None] * _JAW_WEIGHT
+    c, s = np.cos(head_tilt)[:, None], np.sin(head_tilt)[:, None]
+    x, y = face[..., 0], face[..., 1]
+    rotated = np.stack([x * c - y * s, x * s + y * c], axis=-1)
+    xy[:, FACE] = rotated * eye_distance + eye_mid[:, None]
     xy[:, :11] = body_head_points(xy[:, FACE])

@@ -35,6 +35,7 @@ from signgen.synth.body import (
     LABEL_LEFT_HAND,
     LABEL_RIGHT_ARM,
     LABEL_RIGHT_HAND,
+    MASK_LUT,
     Style,
     draw_arm,
     draw_neck,
@@ -42,6 +43,7 @@ from signgen.synth.body import (
     torso_outline,
 )
 from signgen.synth.canvas import Canvas
+from signgen.synth.cloth import apply_pattern
 from signgen.synth.face import draw_hair_back, draw_head, head_affine
 from signgen.synth.hands import draw_hand, fist_points
 from signgen.synth.skeleton import complete_face, frame_anchor, neutral_xy
@@ -94,13 +96,18 @@ def render_frame(appearance: Appearance, xy: np.ndarray, conf: np.ndarray, size:
     draw_neck(canvas, style, (shoulders[0] + shoulders[1]) / 2, chin)
     hips = (body[LEFT_HIP], body[RIGHT_HIP])
     outline = torso_outline(shoulders[0], shoulders[1], hips, style.shoulder_width, size)
-    draw_torso(canvas, style, outline, image)
+    draw_torso(canvas, style, outline)
     draw_head(canvas, style, face, affine)
     for arm in arms:
         arm_label = LABEL_RIGHT_ARM if arm.right else LABEL_LEFT_ARM
         draw_arm(canvas, style, arm.shoulder, arm.elbow, arm.wrist, arm_label)
         draw_hand(canvas, style, arm.hand, palm, LABEL_RIGHT_HAND if arm.right else LABEL_LEFT_HAND)
-    return SynthFrame(image=image, mask=mask)
+    across = shoulders[0] - shoulders[1]
+    across = across / max(float(np.hypot(*across)), 1e-6)
+    apply_pattern(
+        image, mask, appearance, (shoulders[0] + shoulders[1]) / 2, across, style.shoulder_width
+    )
+    return SynthFrame(image=image, mask=MASK_LUT[mask])
 
 
 def _arm(body: np.ndarray, xy: np.ndarray, conf: np.ndarray, palm: float, right: bool) -> _Arm:

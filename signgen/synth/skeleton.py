@@ -118,13 +118,13 @@ def neutral_xy(appearance: Appearance, size: int) -> np.ndarray:
     for side in (1, -1):  # +1: the signer's left, on the image right
         shoulder = center + (side * sw / 2, 0)
         elbow = shoulder + np.array([side * 0.18, 0.82]) * sw
-        wrist = center + np.array([side * 0.24, 0.8]) * sw
+        wrist = center + np.array([side * 0.3, 0.82]) * sw
         left = side == 1
         xy[LEFT_SHOULDER if left else RIGHT_SHOULDER] = shoulder
         xy[LEFT_ELBOW if left else RIGHT_ELBOW] = elbow
         xy[LEFT_WRIST if left else RIGHT_WRIST] = wrist
         xy[LEFT_HIP if left else RIGHT_HIP] = center + (side * appearance.hips * sw / 2, 1.43 * sw)
-        angle = np.pi / 2 + side * 1.15  # fingers down and towards the body's midline
+        angle = np.pi / 2 + side * 0.6  # fingers down and towards the body's midline
         hand = place_hand(relaxed_handshape(), wrist, angle, appearance.hand * sw, right=not left)
         xy[LEFT_HAND if left else RIGHT_HAND] = hand
     set_body_hand_points(xy)
