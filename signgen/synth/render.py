@@ -104,9 +104,14 @@ def render_frame(appearance: Appearance, xy: np.ndarray, conf: np.ndarray, size:
         draw_hand(canvas, style, arm.hand, palm, LABEL_RIGHT_HAND if arm.right else LABEL_LEFT_HAND)
     across = shoulders[0] - shoulders[1]
     across = across / max(float(np.hypot(*across)), 1e-6)
-    apply_pattern(
-        image, mask, appearance, (shoulders[0] + shoulders[1]) / 2, across, style.shoulder_width
-    )
+    joints = {
+        (LABEL_RIGHT_ARM if arm.right else LABEL_LEFT_ARM): np.stack(
+            [arm.shoulder, arm.elbow, arm.wrist]
+        )
+        for arm in arms
+    }
+    mid = (shoulders[0] + shoulders[1]) / 2
+    apply_pattern(image, mask, appearance, mid, across, joints, style.shoulder_width)
     return SynthFrame(image=image, mask=MASK_LUT[mask])
 
 
