@@ -165,3 +165,10 @@ def test_corrupt_pose_file_is_one_red_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["poses", "info", str(bad)])
     assert result.exit_code == 1
     _one_line_error(result.output, "bad.pose")
+
+
+def test_info_says_what_coco18_lacks() -> None:
+    result = runner.invoke(app, ["poses", "info", str(FORMATS / "deepfashion_annotations.csv")])
+    assert result.exit_code == 0, result.output
+    assert "layout: coco_18" in result.output
+    assert "no finger points" in result.output and "no face" in result.output

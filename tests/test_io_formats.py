@@ -17,7 +17,8 @@ from signgen.io import (
     write_openpose,
     write_poses,
 )
-from signgen.pose import PoseSequence
+from signgen.pose import PoseSequence, get_layout
+from signgen.pose.convert import convert_by_name
 
 DATA = Path(__file__).parent / "data"
 POSES = DATA / "poses"
@@ -232,3 +233,41 @@ def test_thirty_thousand_frames_load_as_one_block(tmp_path: Path) -> None:
     back = read_poses(tmp_path / "long.pose")
     assert back.num_frames == 30_000 and back.duration == pytest.approx(600.0)
     np.testing.assert_array_equal(back.xy[-1], long.xy[-1])
+
+
+def test_deepfashion_csv_fixture_matches_the_recording() -> None:
+    seq = read_poses(FORMATS / "deepfashion_annotations.csv", fps=24, size=(1000, 1000))
+    reference = _openpose_reference()
+    assert seq.layout.name == "coco_18" and seq.num_frames == 12 and seq.fps == 24
+    body, ref_body = seq.layout.component("body").points, reference.layout.component("body").points
+    for k, point in enumerate(body):
+        theirs = ref_body.index(point)
+        present = reference.conf[:, theirs] > 0
+        np.testing.assert_array_equal(seq.conf[:, k] > 0, present)
+        error = np.abs(seq.xy[present, k] - reference.xy[present, theirs])
+        assert (error <= 0.5).all()  # integer pixels
+
+
+def test_openpose_coco18_folder_round_trip(tmp_path: Path) -> None:
+    coco18 = convert_by_name(_openpose_reference(), get_layout("coco_18"))
+    write_openpose(coco18, tmp_path / "coco18")
+    document = json.loads(next((tmp_path / "coco18").glob("*.json")).read_text())
+    assert len(document["people"][0]["pose_keypoints_2d"]) == 54
+    back = read_poses(tmp_path / "coco18", fps=24, size=(1000, 1000))
+    assert back.layout.name == "coco_18"
+    np.testing.assert_allclose(back.xy, coco18.xy, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name,x,y\n", "not a DeepFashion pose CSV"),
+        ("name:keypoints_y:keypoints_x\n", "no annotation rows"),
+        ("name:keypoints_y:keypoints_x\na.jpg: [1, 2]: [3, 4]\n", "expected 18"),
+        ("name:keypoints_y:keypoints_x\na.jpg: [1, 2, x]: [3]\n", "list of numbers"),
+    ],
+)
+def test_bad_deepfashion_csv(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "a.csv").write_text(content)
+    with pytest.raises(PoseFileError, match=message):
+        read_poses(tmp_path / "a.csv")

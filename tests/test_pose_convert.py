@@ -9,7 +9,13 @@ import pytest
 
 from signgen.io import read_canonical, read_poses
 from signgen.pose import LAYOUTS, get_layout
-from signgen.pose.convert import IBUG68_TO_MESH, canonical_index, lacks, to_canonical
+from signgen.pose.convert import (
+    IBUG68_TO_MESH,
+    canonical_index,
+    convert_by_name,
+    lacks,
+    to_canonical,
+)
 from signgen.pose.layouts import (
     FACE,
     HOLISTIC,
@@ -119,3 +125,20 @@ def test_lacks_reports_what_a_layout_cannot_give() -> None:
     assert "sparse face: 68 of 468 face-mesh points" in lacks(get_layout("openpose_137"))
     assert "sparse face: 128 of 468 face-mesh points" in lacks(get_layout("reduced_178"))
     assert "body: 8 of 33 points" in lacks(get_layout("reduced_178"))
+
+
+def test_convert_by_name_between_openpose_and_coco_layouts() -> None:
+    source = read_poses(POSES / "pose_tests_openpose.pose")
+    coco = convert_by_name(source, get_layout("coco_wholebody_133"))
+    body = source.layout.component("body").points
+    feet = coco.layout.span("feet").start
+    np.testing.assert_array_equal(coco.xy[:, feet], source.xy[:, body.index("left_big_toe")])
+    np.testing.assert_array_equal(
+        coco.xy[:, coco.layout.span("face")],
+        source.xy[:, source.layout.span("face").start + np.arange(68)],
+    )
+    # Via COCO-WholeBody or directly, the canonical points agree where both have them.
+    direct, via = to_canonical(source), to_canonical(coco)
+    both = (direct.conf > 0) & (via.conf > 0)
+    np.testing.assert_array_equal(direct.xy[both], via.xy[both])
+    assert both.sum() > 0.5 * (via.conf > 0).sum()

@@ -9,6 +9,7 @@ or pose-format (``.pose``). Supported inputs:
 - ``*.json`` with ``"format": "signgen.pose/1"``: signgen's own JSON
 - a folder of OpenPose ``*_keypoints.json`` files (or one such file)
 - ``*.json`` from mmpose/RTMW/DWPose (COCO-WholeBody 133, predictions or annotations)
+- ``*.csv`` DeepFashion ``name:keypoints_y:keypoints_x`` annotations (COCO-18)
 
 Every malformed input raises `signgen.errors.PoseFileError` naming the file.
 """
@@ -22,6 +23,7 @@ from typing import BinaryIO
 from signgen.errors import PoseFileError
 from signgen.io.atomic import write_atomic
 from signgen.io.coco_json import is_coco_wholebody, sequence_from_coco, write_coco_wholebody
+from signgen.io.deepfashion_csv import read_deepfashion_csv
 from signgen.io.openpose_json import read_openpose, sequence_from_people, write_openpose
 from signgen.io.pose_file import read_pose_file, write_pose_file
 from signgen.io.signgen_json import dumps, is_signgen_json, sequence_from_document
@@ -62,7 +64,7 @@ def read_poses(
     """Read a pose file (any supported format) in its source layout.
 
     ``fps`` and ``size`` (width, height) are used only for formats that store none (OpenPose
-    JSON, mmpose predictions); by default 25 fps and the extent of the points.
+    JSON, mmpose predictions, DeepFashion CSV); by default 25 fps and the extent of the points.
     """
     path = Path(path)
     if path.is_dir():
@@ -74,9 +76,11 @@ def read_poses(
         return read_pose_file(path)
     if suffix == ".json":
         return _read_json(path, fps, size)
+    if suffix == ".csv":
+        return read_deepfashion_csv(path, fps=fps, size=size)
     raise PoseFileError(
-        f"unsupported pose file type {suffix or '(none)'!r}: expected .pose, .json or a folder "
-        "of OpenPose JSON",
+        f"unsupported pose file type {suffix or '(none)'!r}: expected .pose, .json, .csv "
+        "(DeepFashion) or a folder of OpenPose JSON",
         path=path,
     )
 

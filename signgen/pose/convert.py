@@ -85,6 +85,36 @@ def to_canonical(seq: PoseSequence) -> PoseSequence:
     return seq.replace(xy=xy, conf=conf, layout=HOLISTIC)
 
 
+def convert_by_name(seq: PoseSequence, layout: Layout) -> PoseSequence:
+    """``seq`` in ``layout``, copying the points both layouts name alike; the rest conf 0.
+
+    Names are matched within the same component (``feet`` points also match ``body``), which
+    is exact between OpenPose, COCO-WholeBody and COCO-18 (they share signgen's point names):
+    e.g. BODY_25 -> COCO-18 keeps 18 body points and drops face and hands.
+    """
+    source: dict[tuple[str, str], int] = {}
+    for component in seq.layout.components:
+        start = seq.layout.span(component.name).start
+        for i, point in enumerate(component.points):
+            source[component.name, point] = start + i
+            if component.name == "feet":
+                source["body", point] = start + i
+            elif component.name == "body":
+                source["feet", point] = start + i
+    target, origin = [], []
+    for component in layout.components:
+        start = layout.span(component.name).start
+        for i, point in enumerate(component.points):
+            if (component.name, point) in source:
+                target.append(start + i)
+                origin.append(source[component.name, point])
+    xy = np.zeros((seq.num_frames, layout.num_points, 2), np.float32)
+    conf = np.zeros((seq.num_frames, layout.num_points), np.float32)
+    xy[:, target] = seq.xy[:, origin]
+    conf[:, target] = seq.conf[:, origin]
+    return seq.replace(xy=xy, conf=conf, layout=layout)
+
+
 def canonical_coverage(layout: Layout) -> dict[str, int]:
     """Canonical component name -> how many of its points ``layout`` provides."""
     hit = np.zeros(HOLISTIC.num_points, bool)

@@ -13,34 +13,17 @@ from pathlib import Path
 import numpy as np
 
 from signgen.io import read_poses, write_coco_wholebody, write_openpose
-from signgen.pose import COCO_WHOLEBODY_133, Layout, PoseSequence
+from signgen.pose import COCO_18, COCO_WHOLEBODY_133
+from signgen.pose.convert import convert_by_name
 
 HERE = Path(__file__).parent
 FRAMES = 12
 
 
-def points_by_name(seq: PoseSequence, layout: Layout) -> PoseSequence:
-    """Same-named points copied into ``layout`` (OpenPose and COCO share signgen's names)."""
-    source = {
-        (c.name, p): seq.layout.span(c.name).start + i
-        for c in seq.layout.components
-        for i, p in enumerate(c.points)
-    }
-    source.update({("feet", p): i for (c, p), i in list(source.items()) if c == "body"})
-    xy = np.zeros((seq.num_frames, layout.num_points, 2), np.float32)
-    conf = np.zeros((seq.num_frames, layout.num_points), np.float32)
-    for c in layout.components:
-        for i, p in enumerate(c.points):
-            if (c.name, p) in source:
-                xy[:, layout.span(c.name).start + i] = seq.xy[:, source[c.name, p]]
-                conf[:, layout.span(c.name).start + i] = seq.conf[:, source[c.name, p]]
-    return seq.replace(xy=xy, conf=conf, layout=layout)
-
-
 def main() -> None:
     openpose = read_poses("tests/data/poses/pose_tests_openpose.pose").frames(0, FRAMES)
     write_openpose(openpose, HERE / "openpose_json", name="signer")
-    coco = points_by_name(openpose, COCO_WHOLEBODY_133)
+    coco = convert_by_name(openpose, COCO_WHOLEBODY_133)
     write_coco_wholebody(coco, HERE / "rtmw_predictions.json")
     # COCO annotation style: flat [x, y, score] * 133 per image, one image per frame.
     xyc = np.concatenate([coco.xy, coco.conf[..., None]], axis=-1).round(4)
@@ -55,6 +38,15 @@ def main() -> None:
         ],
     }
     (HERE / "coco_wholebody_annotations.json").write_text(json.dumps(document))
+    # DeepFashion CSV (COCO-18, y list then x list, -1 = missing), one row per frame.
+    coco18 = convert_by_name(openpose, COCO_18)
+    rows = ["name:keypoints_y:keypoints_x"]
+    for t in range(FRAMES):
+        present = coco18.conf[t] > 0
+        y = np.where(present, coco18.xy[t, :, 1].round(), -1).astype(int).tolist()
+        x = np.where(present, coco18.xy[t, :, 0].round(), -1).astype(int).tolist()
+        rows.append(f"frame{t:03d}.jpg: {y}: {x}")
+    (HERE / "deepfashion_annotations.csv").write_text("\n".join(rows) + "\n")
 
 
 if __name__ == "__main__":
