@@ -35,13 +35,18 @@ def head_affine(face: np.ndarray) -> np.ndarray:
     return np.asarray((_FIT_PINV @ face[_FIT]).T)
 
 
-def _ellipse_points(cx: float, cy: float, ax: float, ay: float, n: int = 20) -> np.ndarray:
+def _ellipse_points(
+    cx: float, cy: float, ax: float, ay: float, n: int = 20, waves: int = 0
+) -> np.ndarray:
+    """An ellipse outline [n, 2]; ``waves`` > 0 makes it wavy (curls)."""
     t = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    return np.stack([cx + ax * np.cos(t), cy + ay * np.sin(t)], axis=1)
+    r = 1 + (0.05 * np.sin(waves * t) if waves else 0)
+    return np.stack([cx + ax * r * np.cos(t), cy + ay * r * np.sin(t)], axis=1)
 
 
 # Hair shapes in template units, (behind the head, in front of the forehead).
 _CRANIUM = _ellipse_points(0.0, -0.3, 1.2, 1.3, 24)
+_SHEEN = _ellipse_points(0.0, -1.0, 0.6, 0.38, 16)
 
 
 def _fringe(depth: float) -> np.ndarray:
@@ -62,7 +67,7 @@ def _hair_shapes(style: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     elif style == "bob":
         back.append(_ellipse_points(0.0, 0.25, 1.4, 1.45, 24))
     elif style == "curly":
-        back.append(_ellipse_points(0.0, -0.15, 1.7, 1.75, 28))
+        back.append(_ellipse_points(0.0, -0.15, 1.7, 1.75, 64, waves=16))
     elif style == "bun":
         back.append(_ellipse_points(0.0, -1.65, 0.55, 0.5, 16))
     if style != "shaved":
@@ -94,6 +99,9 @@ def draw_head(canvas: Canvas, style: Style, face: np.ndarray, affine: np.ndarray
         canvas.polygon(_map(affine, _CRANIUM * 0.97), _mix(look.skin, look.hair, 0.3), LABEL_HEAD)
     else:
         canvas.polygon(_map(affine, _CRANIUM), look.hair, LABEL_HEAD)
+        # Sheen on the side of the hair facing the light.
+        sheen = _SHEEN + np.array(style.light) * 0.35
+        canvas.polygon(_map(affine, sheen), _mix(look.hair, (255, 255, 255), 0.07), -1)
     ear_r = float(np.hypot(*affine[:, 0])) * 0.22
     for ear in (234, 454):
         canvas.ellipse(face[ear], (ear_r, ear_r * 1.6), 0.0, style.skin_shadow, LABEL_HEAD)
