@@ -236,3 +236,50 @@ def test_json_reader_survives_mutated_text(
     path = scratch / "text.json"
     path.write_bytes(bytes(data[: max(1, int(cut * len(data)))] if cut < 0.5 else data))
     _check(path)
+
+
+# --- other tools' JSON and CSV -------------------------------------------------------------------
+
+FORMATS = Path(__file__).parent / "data" / "pose_formats"
+RTMW = json.loads((FORMATS / "rtmw_predictions.json").read_text())
+OPENPOSE_FRAME = json.loads(
+    (FORMATS / "openpose_json" / "signer_000000000000_keypoints.json").read_text()
+)
+CSV = (FORMATS / "deepfashion_annotations.csv").read_bytes()
+
+
+def _replace_somewhere(document: Any, path: list[int], value: Any) -> Any:
+    """``document`` with the node reached by following ``path`` (indices mod size) replaced."""
+    if not path or not isinstance(document, (dict, list)) or not document:
+        return value
+    keys = list(document) if isinstance(document, dict) else list(range(len(document)))
+    key = keys[path[0] % len(keys)]
+    copy = dict(document) if isinstance(document, dict) else list(document)
+    copy[key] = _replace_somewhere(document[key], path[1:], value)  # type: ignore[index]
+    return copy
+
+
+@fuzz(400)
+@given(
+    which=st.sampled_from(["rtmw", "openpose"]),
+    path=st.lists(st.integers(0, 500), max_size=6),
+    value=json_values,
+)
+def test_tool_json_readers_survive_replaced_nodes(
+    scratch: Path, which: str, path: list[int], value: Any
+) -> None:
+    document = RTMW if which == "rtmw" else OPENPOSE_FRAME
+    _check(_write_json(scratch, _replace_somewhere(document, path, value)))
+
+
+@fuzz(300)
+@given(changes=mutations, cut=st.floats(0.0, 1.0))
+def test_deepfashion_reader_survives_mutated_text(
+    scratch: Path, changes: list[tuple[float, int]], cut: float
+) -> None:
+    data = bytearray(CSV)
+    for where, value in changes:
+        data[int(where * len(data))] = value
+    path = scratch / "poses.csv"
+    path.write_bytes(bytes(data[: int(cut * len(data))] if cut < 0.3 else data))
+    _check(path)

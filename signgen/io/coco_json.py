@@ -172,7 +172,7 @@ def sequence_from_coco(
     xy, conf = clean_points(xyc[..., :2], xyc[..., 2])
     width, height = size or _stored_size(document) or extent_size(xy, conf)
     frame_rate = fps or _stored_fps(document) or DEFAULT_FPS
-    if not (np.isfinite(frame_rate) and frame_rate > 0 and width > 0 and height > 0):
+    if not (0 < frame_rate <= 10_000 and 0 < width <= 100_000 and 0 < height <= 100_000):
         raise PoseFileError(f"invalid fps {frame_rate} or size {width}x{height}", path=path)
     return PoseSequence(
         xy=xy, conf=conf, fps=frame_rate, width=width, height=height, layout=COCO_WHOLEBODY_133
