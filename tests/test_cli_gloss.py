@@ -43,7 +43,7 @@ def test_an_unknown_gloss_is_fingerspelled_with_a_warning(tmp_path: Path) -> Non
         result.output
     )
     seq = read_poses(out)
-    assert seq.fps == pytest.approx(30.0) and seq.num_frames > 100
+    assert seq.fps == pytest.approx(30.0) and seq.num_frames > 2 * 30  # > 2 s
     # pose-format has no place for gloss spans: the user is told.
     assert "keeps no gloss spans" in result.output
 

@@ -58,12 +58,14 @@ def test_joins_are_never_faster_than_the_signs(
 
 
 def test_an_unknown_gloss_warns_naming_it(lexicon: Lexicon) -> None:
+    recorded = GlossConfig(letter_hold_s=None)
     with pytest.warns(FingerspellingWarning, match="'Hello' is not in the lexicon"):
-        seq = glosses_to_poses("Hello", language="ase", lexicon=lexicon)
-    letters = sum(
-        prepare_sign(lexicon, lexicon.lookup(ch, "ase"), fps=25.0, config=GlossConfig()).num_frames  # type: ignore[arg-type]
-        for ch in "HELLO"
-    )
+        seq = glosses_to_poses("Hello", language="ase", lexicon=lexicon, config=recorded)
+    letters = 0
+    for ch in "HELLO":
+        entry = lexicon.lookup(ch, "ase")
+        assert entry is not None
+        letters += prepare_sign(lexicon, entry, fps=25.0, config=recorded).num_frames
     # Joins cut a little of each letter and add transitions: the length stays close.
     assert 0.7 * letters < seq.num_frames < 1.3 * letters
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from signgen.errors import ConfigError, LexiconError, SigngenError
 from signgen.gloss.concat import JoinConfig, Word, concatenate
+from signgen.gloss.hold import shorten_hold
 from signgen.gloss.index import LexiconEntry
 from signgen.gloss.lexicon import Lexicon
 from signgen.gloss.rest import trim_rest
@@ -32,6 +33,9 @@ class GlossConfig:
     width, height: output frame, px. shoulder_width: px between the shoulders in that frame;
     shoulder_center: (x, y) px of the shoulders' midpoint. smoothing: a
     `signgen.pose.filters.smooth` method, or None for none.
+    letter_hold_s: inside a fingerspelled word, each letter's hold is cut to this many
+    seconds (None: keep the recorded holds, ~0.6 s per letter in the seed lexicon); a hand
+    moving slower than ``still_speed`` shoulder widths per second counts as holding.
     """
 
     width: int = 512
@@ -41,6 +45,8 @@ class GlossConfig:
     shoulder_center: tuple[float, float] = (CENTER_FRACTION[0] * 512, CENTER_FRACTION[1] * 512)
     join: JoinConfig = field(default_factory=JoinConfig)
     smoothing: SmoothMethod | None = "savgol"
+    letter_hold_s: float | None = 0.24
+    still_speed: float = 0.3
 
 
 def prepare_sign(
@@ -102,7 +108,12 @@ def glosses_to_poses(
         for entry in word.entries:
             if entry not in prepared:
                 prepared[entry] = prepare_sign(lexicon, entry, fps=fps, config=config)
-        words.append(Word(word.label, tuple(prepared[e] for e in word.entries)))
+        signs = tuple(prepared[e] for e in word.entries)
+        if word.fingerspelled and len(signs) > 1 and config.letter_hold_s is not None:
+            max_frames = max(1, round(config.letter_hold_s * fps))
+            still_px = config.still_speed * config.shoulder_width / fps
+            signs = tuple(shorten_hold(sign, max_frames, still_px) for sign in signs)
+        words.append(Word(word.label, signs))
     seq = concatenate(words, config.join, config.shoulder_width)
     if config.smoothing is not None:
         seq = smooth_joins(seq, config.smoothing)
