@@ -271,3 +271,17 @@ def test_bad_deepfashion_csv(tmp_path: Path, content: str, message: str) -> None
     (tmp_path / "a.csv").write_text(content)
     with pytest.raises(PoseFileError, match=message):
         read_poses(tmp_path / "a.csv")
+
+
+LEXICON = sorted((Path(__file__).parents[1] / "pose_sequences").glob("*/*.json"))
+
+
+def test_every_lexicon_entry_round_trips_through_pose(tmp_path: Path) -> None:
+    """The shipped lexicon (signgen JSON made from the real lexicon recordings)."""
+    assert len(LEXICON) >= 30
+    for path in LEXICON:
+        seq = read_poses(path)
+        write_poses(seq, tmp_path / "entry.pose")
+        back = read_poses(tmp_path / "entry.pose")
+        assert (back.num_frames, back.layout.name) == (seq.num_frames, seq.layout.name), path
+        assert back.fps == pytest.approx(seq.fps) and np.abs(back.xy - seq.xy).max() < 1e-3, path
