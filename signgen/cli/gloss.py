@@ -46,8 +46,9 @@ def gloss_command(
 
     Example: signgen gloss "ESSEN PIZZA" --language sgg -o essen_pizza.json
 
-    Glosses are matched case-insensitively; one missing from the lexicon is fingerspelled (with
-    a warning), A-N-N-A is fingerspelled on purpose.
+    Glosses match case-insensitively. One the lexicon lacks is fingerspelled, with a warning.
+
+    A-N-N-A (letters joined by hyphens) is fingerspelled on purpose.
     """
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -99,16 +99,6 @@ class Lexicon:
             raise LexiconError(f"lexicon entry {entry.gloss!r} has no frames", path=path)
         return seq.replace(glosses=())
 
-    def with_entry(self, entry: LexiconEntry) -> Lexicon:
-        """A copy where ``entry`` replaces any row with the same gloss, language and file."""
-        kept = tuple(
-            e
-            for e in self.entries
-            if not (e.key == entry.key and e.signed_language == entry.signed_language)
-            or e.file != entry.file
-        )
-        return Lexicon(self.root, (*kept, entry))
-
 
 def _keep_best(
     table: dict[tuple[str, str], LexiconEntry], key: tuple[str, str], entry: LexiconEntry
