@@ -60,19 +60,23 @@ class RenderJob:
 @app.command("render")
 def render_command(
     reference: Annotated[Path, typer.Argument(help="The signer's reference image (PNG/JPEG).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output video (.mp4).")],
     poses: Annotated[
         Path | None,
         typer.Argument(help="Pose file (.pose, signgen .json, OpenPose folder, ...)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output video (.mp4).")] = Path(
-        "out.mp4"
-    ),
     gloss: Annotated[
         str | None, typer.Option(help="Gloss text to sign instead of a pose file.")
     ] = None,
-    language: Annotated[str, typer.Option(help="Sign language of --gloss (ISO 639-3).")] = "ase",
+    language: Annotated[
+        str, typer.Option("--language", "-l", help="Sign language of --gloss (ISO 639-3).")
+    ] = "ase",
     checkpoint: Annotated[
-        Path, typer.Option(help="Model checkpoint folder (config.json + safetensors).")
+        Path,
+        typer.Option(
+            help="Model checkpoint folder (config.json + safetensors).",
+            show_default="checkpoints/rpfm-128",
+        ),
     ] = DEFAULT_CHECKPOINT,
     steps: Annotated[int, typer.Option(help="Solver steps of a cold start.")] = 2,
     solver: Annotated[str, typer.Option(help="euler, heun or midpoint.")] = "euler",
