@@ -9,7 +9,8 @@ import torch
 from signgen.errors import ConfigError
 from signgen.synth import HELDOUT_SEED_START
 from signgen.synth.dataset import PairDataset, heldout_clip
-from signgen.synth.motion import HELDOUT_RECORDING, handshape_bank, recording_paths
+from signgen.io import read_canonical
+from signgen.synth.motion import HELDOUT_RECORDING, handshape_bank, real_motions, recording_paths
 
 
 def test_items_have_the_contracted_shapes_and_ranges() -> None:
@@ -43,7 +44,14 @@ def test_previous_frame_is_an_earlier_nearby_pose() -> None:
 def test_the_held_out_recording_never_reaches_training() -> None:
     train = [p.name for p in recording_paths(heldout=False)]
     assert HELDOUT_RECORDING not in train and len(train) == 6
-    assert [p.name for p in recording_paths(heldout=True)] == [HELDOUT_RECORDING]
+    (heldout_path,) = recording_paths(heldout=True)
+    assert heldout_path.name == HELDOUT_RECORDING
+    heldout = read_canonical(heldout_path)
+    motions = real_motions(heldout=False)
+    assert len(motions) >= 6  # the recordings, plus the lexicon's signs where present
+    assert not any(
+        m.num_frames == heldout.num_frames and np.array_equal(m.xy, heldout.xy) for m in motions
+    )
     assert len(handshape_bank(False)) > 100
 
 

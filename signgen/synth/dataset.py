@@ -20,7 +20,7 @@ from signgen.errors import ConfigError
 from signgen.io import read_canonical
 from signgen.pose.sequence import PoseSequence
 from signgen.synth.appearance import HELDOUT_SEED_START, Appearance
-from signgen.synth.motion import generated_motion, recording_paths
+from signgen.synth.motion import generated_motion, real_motions, recording_paths
 from signgen.synth.render import render_frame
 from signgen.synth.retarget import SourceMotion
 from signgen.synth.skeleton import neutral_conf, neutral_pose, neutral_xy
@@ -31,6 +31,15 @@ _SPLITS = ("train", "heldout")
 @lru_cache(maxsize=16)
 def _source(path: Path) -> SourceMotion:
     return SourceMotion.prepare(read_canonical(path))
+
+
+@lru_cache(maxsize=2)
+def _sources(heldout: bool) -> tuple[tuple[SourceMotion, ...], np.ndarray]:
+    """The split's real motions prepared for retargeting, and how often to pick each
+    (in proportion to its length, so every real frame is about equally likely)."""
+    sources = tuple(SourceMotion.prepare(seq) for seq in real_motions(heldout))
+    frames = np.array([s.num_frames for s in sources], np.float64)
+    return sources, frames / frames.sum()
 
 
 def _seed_range(split: str) -> tuple[int, int]:
@@ -79,7 +88,6 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
             raise ConfigError(f"need size >= 32 and max_stride >= 1, got {size}, {max_stride}")
         self.split, self.size, self.seed, self.max_stride = split, size, seed, max_stride
         self.real_fraction, self.neutral_reference = real_fraction, neutral_reference
-        self.recordings = recording_paths(heldout=split == "heldout")
 
     def __iter__(self) -> Iterator[dict[str, torch.Tensor]]:
         worker = get_worker_info()
@@ -119,8 +127,9 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
     ) -> tuple[np.ndarray, np.ndarray, int]:
         """Poses of (previous, target, another frame): xy [3, 543, 2], conf [3, 543], and the
         stride (shortened for a recording shorter than it)."""
-        if self.recordings and rng.uniform() < self.real_fraction:
-            source = _source(self.recordings[int(rng.integers(len(self.recordings)))])
+        sources, weights = _sources(self.split == "heldout")
+        if sources and rng.uniform() < self.real_fraction:
+            source = sources[int(rng.choice(len(sources), p=weights))]
             n = source.num_frames
             stride = min(stride, n - 1)
             target = int(rng.integers(stride, n))

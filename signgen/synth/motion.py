@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from scipy.interpolate import CubicSpline
 
+from signgen.errors import SigngenError
+from signgen.gloss.lexicon import Lexicon
 from signgen.io import read_canonical
 from signgen.pose.layouts import (
     CANONICAL,
@@ -56,12 +58,37 @@ def recording_paths(heldout: bool) -> list[Path]:
 
 
 @lru_cache(maxsize=2)
+def real_motions(heldout: bool) -> tuple[PoseSequence, ...]:
+    """The real canonical sequences of one split: the packaged recordings, plus, for training,
+    every sign of the default lexicon (`signgen.gloss.lexicon.default_lexicon_dir`; ASL
+    fingerspelling and DSGS signs) when it is there."""
+    motions = [read_canonical(path) for path in recording_paths(heldout)]
+    if not heldout:
+        motions += _lexicon_signs()
+    return tuple(motions)
+
+
+def _lexicon_signs() -> list[PoseSequence]:
+    try:
+        lexicon = Lexicon.default()
+    except SigngenError:
+        return []  # no lexicon next to this install: the recordings alone
+    signs = []
+    for language in lexicon.languages():
+        for entry in lexicon.signs(language):
+            try:
+                signs.append(lexicon.read(entry))
+            except SigngenError:
+                continue  # a broken entry is the lexicon's problem, not training's
+    return signs
+
+
+@lru_cache(maxsize=2)
 def handshape_bank(heldout: bool) -> np.ndarray:
     """Real handshapes [N, 21, 2] (right-hand units, see `signgen.synth.handshapes`) from the
-    recordings of one split, every other frame of every present hand."""
+    real motions of one split, every other frame of every present hand."""
     shapes = []
-    for path in recording_paths(heldout):
-        seq = read_canonical(path)
+    for seq in real_motions(heldout):
         for span, right in ((LEFT_HAND, False), (RIGHT_HAND, True)):
             present = np.flatnonzero((seq.conf[:, span] > 0).all(axis=1))
             for t in present[::2]:
