@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from signgen.errors import ConfigError
+from signgen.io import read_canonical
 from signgen.synth import HELDOUT_SEED_START
 from signgen.synth.dataset import PairDataset, heldout_clip
-from signgen.io import read_canonical
 from signgen.synth.motion import HELDOUT_RECORDING, handshape_bank, real_motions, recording_paths
 
 
