@@ -98,6 +98,14 @@ def test_warm_start_report_shows_fewer_evaluations_than_cold(
     assert nfe["trained"][1:] == [1] * (len(nfe["trained"]) - 1)
 
 
+def test_reference_pose_auto_is_estimated(tiny_checkpoint: Path, tmp_path: Path) -> None:
+    out = tmp_path / "auto.mp4"
+    result = _render(tiny_checkpoint, str(REFERENCE), str(SHORT), "-o", str(out),
+                     "--reference-pose", "auto", "--max-frames", "3")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert probe_video(out).num_frames == 3
+
+
 def test_gloss_text_renders_with_subtitles(tiny_checkpoint: Path, tmp_path: Path) -> None:
     out, subs = tmp_path / "ab.mp4", tmp_path / "ab.vtt"
     result = _render(tiny_checkpoint, str(REFERENCE), "--gloss", "A B", "-o", str(out),

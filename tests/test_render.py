@@ -7,13 +7,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from signgen.errors import PoseFileError
-from signgen.io import read_poses
+from signgen.errors import ImageError, PoseFileError
+from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
 from signgen.pose.layouts import LEFT_SHOULDER, RIGHT_SHOULDER
 from signgen.pose.sequence import PoseSequence
 from signgen.render import Frame, Renderer, RenderOptions, render_to_video
-from signgen.render.poses import default_reference_pose, reference_framing
+from signgen.render.poses import (
+    default_reference_pose,
+    estimate_reference_pose,
+    frame_reference_pose,
+    reference_framing,
+)
 from signgen.video import probe_video, read_video
 
 DATA = Path(__file__).parent / "data"
@@ -184,3 +189,19 @@ def test_unrenderable_poses_fail_before_any_output(
         with pytest.raises(PoseFileError, match=message):
             render_to_video(renderer, reference, poses, RenderOptions(), tmp_path / "x.mp4")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reference_pose_estimate_finds_the_synthetic_signers_shoulders() -> None:
+    examples = Path(__file__).parents[1] / "examples"
+    image = read_image(examples / "reference.png", size=128)
+    estimated = estimate_reference_pose(image)
+    known = frame_reference_pose(read_canonical(examples / "reference_pose.json"), 128)
+    width, centre = reference_framing(estimated)
+    known_width, known_centre = reference_framing(known)
+    assert width == pytest.approx(known_width, rel=0.1)
+    np.testing.assert_allclose(centre, known_centre, atol=4.0)
+
+
+def test_reference_pose_estimate_rejects_an_image_without_a_person() -> None:
+    with pytest.raises(ImageError, match="no signer"):
+        estimate_reference_pose(np.full((64, 64, 3), 200, np.uint8))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -22,7 +23,7 @@ from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
 from signgen.pose.sequence import PoseSequence
 from signgen.render import Frame, Renderer, RenderOptions, RenderResult, render_to_video
-from signgen.render.poses import check_poses, frame_reference_pose
+from signgen.render.poses import check_poses, estimate_reference_pose, frame_reference_pose
 from signgen.report import latency_table, plot_report, write_report
 from signgen.sampler import Method
 from signgen.video import write_webvtt
@@ -50,7 +51,7 @@ class RenderJob:
     dtype: str
     threads: int | None
     max_frames: int | None = None
-    reference_pose: Path | None = None
+    reference_pose: str | None = None
     report: Path | None = None
     plot: Path | None = None
     subtitles: Path | None = None
@@ -98,7 +99,11 @@ def render_command(
     ] = None,
     smoothing: Annotated[str, typer.Option(help="savgol, one_euro or none.")] = "savgol",
     reference_pose: Annotated[
-        Path | None, typer.Option(help="The reference image's own pose (a pose file).")
+        str | None,
+        typer.Option(
+            help="The reference image's own pose: a pose file, or 'auto' to estimate it with "
+            "MediaPipe. Default: a synthetic signer's rest pose."
+        ),
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the latency report (JSON).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the latency plot (PNG).")] = None,
@@ -155,9 +160,7 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
         threads=job.threads,
     )
     image = read_image(job.reference, size=renderer.size)
-    ref_pose = None
-    if job.reference_pose is not None:
-        ref_pose = frame_reference_pose(read_canonical(job.reference_pose), renderer.size)
+    ref_pose = _reference_pose(job.reference_pose, image, renderer.size)
     with _progress(sequence.num_frames) as advance:
         result = render_to_video(
             renderer, image, sequence, options, job.out,
@@ -170,6 +173,14 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     if job.subtitles is not None:
         write_webvtt(sequence.glosses, sequence.fps, job.subtitles)
     return result
+
+
+def _reference_pose(source: str | None, image: np.ndarray, size: int) -> PoseSequence | None:
+    if source is None:
+        return None  # the renderer assumes a synthetic signer's rest pose
+    if source == "auto":
+        return estimate_reference_pose(image)
+    return frame_reference_pose(read_canonical(Path(source)), size)
 
 
 def _load_sequence(job: RenderJob) -> PoseSequence:
@@ -266,7 +277,7 @@ def demo_command(
         device="auto",
         dtype="bf16",
         threads=threads,
-        reference_pose=DEMO_REFERENCE_POSE,
+        reference_pose=str(DEMO_REFERENCE_POSE),
         report=out_dir / "demo_latency.json",
         plot=out_dir / "demo_latency.png",
         side_by_side=True,
@@ -282,7 +293,7 @@ def demo_command(
 
 def _check_demo(job: RenderJob) -> None:
     """Say exactly what is missing before anything runs."""
-    for path in (job.reference, job.poses, job.reference_pose):
+    for path in (job.reference, job.poses, DEMO_REFERENCE_POSE):
         if path is not None and not path.is_file():
             raise SigngenError("the demo input is missing (is this a full checkout?)", path=path)
     missing = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from signgen.errors import PoseFileError
+from signgen.errors import ImageError, PoseFileError
 from signgen.pose.convert import to_canonical
 from signgen.pose.filters import fill_gaps, smooth
 from signgen.pose.layouts import (
@@ -79,6 +79,22 @@ def frame_reference_pose(pose: PoseSequence, size: int) -> PoseSequence:
     scale = size / side
     xy = (pose.xy - np.array([left, 0], np.float32)) * np.float32(scale)
     return pose.replace(xy=xy, width=size, height=size)
+
+
+def estimate_reference_pose(image: np.ndarray) -> PoseSequence:
+    """The reference signer's pose estimated by MediaPipe Holistic (single-image mode).
+
+    image: uint8 [S, S, 3] RGB, already framed (`read_image(path, size)`).
+    Raises ImageError when no person with both shoulders is found.
+    """
+    from signgen.extract.holistic import HolisticBackend, HolisticSettings
+
+    with HolisticBackend(HolisticSettings(static_image_mode=True)) as backend:
+        found = backend(image)
+    if found.conf[LEFT_SHOULDER] <= 0 or found.conf[RIGHT_SHOULDER] <= 0:
+        raise ImageError("no signer with both shoulders visible was found in the reference image")
+    size = image.shape[0]
+    return PoseSequence(found.xy[None], found.conf[None], 25.0, size, size, CANONICAL)
 
 
 def reference_framing(reference_pose: PoseSequence) -> tuple[float, tuple[float, float]]:
