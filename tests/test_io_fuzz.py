@@ -2,7 +2,7 @@
 
 Inputs are real files cut small (a few frames of the real recordings): their bytes mutated,
 truncated, spliced; signgen JSON documents with NaN/inf, wrong shapes, wrong types, bad gloss
-spans; arbitrary JSON documents. ~4,400 cases in all; a case that loads must satisfy every
+spans; arbitrary JSON documents. ~5,100 cases in all; a case that loads must satisfy every
 `PoseSequence` invariant (finite float32 points, confidences in [0, 1]).
 """
 
