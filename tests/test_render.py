@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from signgen.errors import ImageError, PoseFileError
+from signgen.errors import ConfigError, ImageError, PoseFileError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
 from signgen.pose.layouts import LEFT_SHOULDER, RIGHT_SHOULDER
@@ -205,3 +205,16 @@ def test_reference_pose_estimate_finds_the_synthetic_signers_shoulders() -> None
 def test_reference_pose_estimate_rejects_an_image_without_a_person() -> None:
     with pytest.raises(ImageError, match="no signer"):
         estimate_reference_pose(np.full((64, 64, 3), 200, np.uint8))
+
+
+def test_poses_already_in_the_frame_can_skip_the_fit(
+    renderer: Renderer, reference: np.ndarray
+) -> None:
+    size = renderer.size
+    ref_pose = default_reference_pose(size)
+    still = ref_pose.replace(xy=np.repeat(ref_pose.xy, 3, 0), conf=np.repeat(ref_pose.conf, 3, 0))
+    options = RenderOptions(fit_poses=False, smoothing="none")
+    stream = renderer.render_clip(reference, still, options, reference_pose=ref_pose)
+    np.testing.assert_array_equal(stream.poses.xy, still.xy)
+    with pytest.raises(ConfigError, match="fit_poses"):
+        renderer.render_clip(reference, still.replace(width=2 * size), options)

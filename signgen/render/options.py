@@ -41,6 +41,8 @@ class RenderOptions:
     budget_ms:   deadline mode: choose the steps of each frame to keep it under this many ms.
     smoothing:   pose filter before rendering (the face is never smoothed).
     max_gap:     longest run of missing frames (per point) filled by interpolation.
+    fit_poses:   fit the poses to the reference's shoulders (one similarity transform). Off
+                 for poses already in the render frame (synthetic clips with ground truth).
     """
 
     steps: int = 2
@@ -56,6 +58,7 @@ class RenderOptions:
     budget_ms: float | None = None
     smoothing: Smoothing = "savgol"
     max_gap: int = 10
+    fit_poses: bool = True
 
     def __post_init__(self) -> None:
         checks = [

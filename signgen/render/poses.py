@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from signgen.errors import ImageError, PoseFileError
+from signgen.errors import ConfigError, ImageError, PoseFileError
 from signgen.pose.convert import to_canonical
 from signgen.pose.filters import fill_gaps, smooth
 from signgen.pose.layouts import (
@@ -34,12 +34,21 @@ def prepare_poses(
     """Any supported layout -> canonical 543 points in the ``size`` x ``size`` render frame.
 
     The sequence is fitted by one similarity transform so that its median shoulders land on
-    the reference signer's shoulders; then short gaps are filled and the body and hands
-    smoothed. Raises PoseFileError for an empty sequence or one with no visible points.
+    the reference signer's shoulders (unless ``options.fit_poses`` is off: then it must
+    already be in a ``size`` x ``size`` frame); then short gaps are filled and the body and
+    hands smoothed. Raises PoseFileError for an empty sequence or one with no visible points.
     """
     canonical = check_poses(poses)
-    width, center = reference_framing(reference_pose)
-    fitted = fit_to_frame(canonical, size, size, shoulder_width=width, center=center)
+    if options.fit_poses:
+        width, center = reference_framing(reference_pose)
+        fitted = fit_to_frame(canonical, size, size, shoulder_width=width, center=center)
+    elif (canonical.width, canonical.height) == (size, size):
+        fitted = canonical
+    else:
+        raise ConfigError(
+            f"poses are in a {canonical.width}x{canonical.height} frame, not the model's "
+            f"{size}x{size}: keep fit_poses on"
+        )
     filled = fill_gaps(fitted, max_gap=options.max_gap) if options.max_gap > 0 else fitted
     if options.smoothing == "none" or filled.num_frames < 2:
         return filled
