@@ -127,6 +127,16 @@ def test_a_mirrored_video_gives_mirrored_points(
     assert np.median(np.abs(wrist_x - poses.xy[clip, RIGHT_WRIST, 0])) < 20
 
 
+def test_the_backend_and_its_settings_are_recorded(poses: PoseSequence, tmp_path: Path) -> None:
+    from signgen.io import read_poses, write_poses
+
+    assert poses.meta["backend"] == "mediapipe"
+    assert poses.meta["model_complexity"] == 1
+    assert poses.meta["source"] == VIDEO.name
+    write_poses(poses, tmp_path / "poses.json")
+    assert read_poses(tmp_path / "poses.json").meta == poses.meta
+
+
 def test_every_n_keeps_every_nth_frame_at_fps_over_n(poses: PoseSequence) -> None:
     sparse = extract_poses(VIDEO, every=3)
     assert sparse.num_frames == 20

@@ -285,3 +285,20 @@ def test_every_lexicon_entry_round_trips_through_pose(tmp_path: Path) -> None:
         back = read_poses(tmp_path / "entry.pose")
         assert (back.num_frames, back.layout.name) == (seq.num_frames, seq.layout.name), path
         assert back.fps == pytest.approx(seq.fps) and np.abs(back.xy - seq.xy).max() < 1e-3, path
+
+
+def test_provenance_meta_survives_json_and_is_validated(tmp_path: Path) -> None:
+    seq = read_poses(POSES / "sgg_essen.pose")
+    assert seq.meta == {}
+    tagged = seq.replace(meta={"backend": "mediapipe", "every": 2, "refine": False})
+    write_poses(tagged, tmp_path / "essen.json")
+    assert read_poses(tmp_path / "essen.json").meta == {
+        "backend": "mediapipe",
+        "every": 2,
+        "refine": False,
+    }
+    document = json.loads((tmp_path / "essen.json").read_text())
+    document["meta"] = {"backend": [1, 2]}
+    (tmp_path / "bad.json").write_text(json.dumps(document))
+    with pytest.raises(PoseFileError, match="meta"):
+        read_poses(tmp_path / "bad.json")

@@ -67,7 +67,13 @@ def extract_poses(
             "(use --allow-empty to keep the empty frames)",
             path=info.path,
         )
-    return PoseSequence(xy, conf, info.fps / every, info.width, info.height, HOLISTIC)
+    meta: dict[str, str | int | float | bool] = {
+        "source": info.path.name,
+        "reader": info.reader,
+        "every": every,
+    }
+    meta.update(estimator.metadata())
+    return PoseSequence(xy, conf, info.fps / every, info.width, info.height, HOLISTIC, meta=meta)
 
 
 def _estimate(

@@ -3,6 +3,7 @@
 ```json
 {"format": "signgen.pose/1", "layout": "holistic", "fps": 25.0, "width": 640, "height": 360,
  "glosses": [{"gloss": "HELLO", "start": 0, "end": 12}],
+ "meta": {"backend": "mediapipe", "model_complexity": 1},
  "frames": [[[x, y, conf], ...K points], ...T frames]}
 ```
 x, y are pixels of width x height, conf in [0, 1] (0 = missing). Validated on read: the
@@ -46,6 +47,8 @@ class _Document(BaseModel):
     width: Annotated[int, Field(strict=True, gt=0, le=100_000)]
     height: Annotated[int, Field(strict=True, gt=0, le=100_000)]
     glosses: list[_Gloss] = []
+    # Flat provenance (who made the file, with which settings); scalars only.
+    meta: dict[Annotated[str, Field(min_length=1, max_length=200)], str | int | float | bool] = {}
     frames: list[Any]
 
 
@@ -124,6 +127,7 @@ def sequence_from_document(document: object, path: str | Path | None = None) -> 
         height=doc.height,
         layout=layout,
         glosses=tuple(GlossSpan(g.gloss, g.start, g.end) for g in doc.glosses),
+        meta=dict(doc.meta),
     )
 
 
@@ -140,6 +144,7 @@ def document_from_sequence(seq: PoseSequence) -> dict[str, Any]:
         "width": int(seq.width),
         "height": int(seq.height),
         "glosses": [{"gloss": g.gloss, "start": g.start, "end": g.end} for g in seq.glosses],
+        "meta": dict(seq.meta),
         "frames": xyc.tolist(),
     }
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -28,6 +29,8 @@ class PoseSequence:
     fps:  frames per second (> 0).
     layout: the skeleton; K == layout.num_points.
     glosses: optional gloss spans over the frame axis.
+    meta: flat provenance record (e.g. the extraction backend and its settings); kept by
+        signgen JSON, dropped by .pose.
     """
 
     xy: np.ndarray
@@ -37,6 +40,7 @@ class PoseSequence:
     height: int
     layout: Layout
     glosses: tuple[GlossSpan, ...] = ()
+    meta: Mapping[str, str | int | float | bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         xy, conf = self.xy, self.conf
