@@ -127,5 +127,6 @@ def capsule_outlines(a: np.ndarray, b: np.ndarray, ra: np.ndarray, rb: np.ndarra
 
 
 def fixed(points: np.ndarray) -> np.ndarray:
-    """Points in OpenCV fixed point (int32, 1/16 px) for the ``shift`` drawing calls."""
-    return np.rint(np.asarray(points) * _ONE).astype(np.int32)
+    """Points in OpenCV fixed point (int32, 1/16 px) for the ``shift`` drawing calls; wild
+    coordinates (an unfitted pose) are clamped far outside the frame instead of overflowing."""
+    return np.rint(np.clip(np.asarray(points) * _ONE, -(2.0**24), 2.0**24)).astype(np.int32)

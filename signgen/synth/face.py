@@ -135,7 +135,7 @@ def _draw_features(canvas: Canvas, style: Style, face: np.ndarray, scale: float)
     opening = float(np.hypot(*(face[13] - face[14])))
     if opening > 0.06 * scale:
         canvas.polygon(lips_in, (70, 24, 30), -1)
-        teeth = lips_in[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]
+        teeth = lips_in[3:8]  # the upper front teeth, clear of the mouth corners
         canvas.polygon(
             np.concatenate([teeth, teeth[::-1] + (0, opening * 0.3)]), (225, 220, 210), -1
         )

@@ -22,6 +22,7 @@ from signgen.io import read_canonical
 from signgen.pose.layouts import (
     CANONICAL,
     FACE,
+    FACE_CONTOURS,
     LEFT_ELBOW,
     LEFT_HAND,
     LEFT_SHOULDER,
@@ -45,6 +46,12 @@ from signgen.synth.skeleton import (
 RECORDINGS = Path(__file__).resolve().parents[1] / "data" / "recordings"
 # The real recording kept out of training: evaluation's unseen real motion.
 HELDOUT_RECORDING = "pose_tests_mediapipe_long.pose"
+# Eye contours split into (upper lid, lower lid) points: the contours run corner, upper lid,
+# corner, lower lid (see FACE_CONTOURS).
+_LIDS = tuple(
+    (np.array(FACE_CONTOURS[eye][1:8]), np.array(FACE_CONTOURS[eye][9:16]))
+    for eye in ("left_eye", "right_eye")
+)
 # How far each template point moves down when the jaw opens: 0 above the lips, 1 at the chin.
 _JAW_WEIGHT = np.where(
     FACE_TEMPLATE[:, 1] > 1.075, ((FACE_TEMPLATE[:, 1] - 1.0) / 0.8).clip(0, 1) ** 0.3, 0.0
@@ -146,6 +153,18 @@ def generated_motion(
         height=size,
         layout=CANONICAL,
     )
+
+
+def _blinks(rng: np.random.Generator, n: int, config: MotionConfig) -> np.ndarray:
+    """[n] eyelid closure in [0, 1]: short triangular blinks every 2-5 s."""
+    closure = np.zeros(n)
+    start = rng.uniform(0.5, 4.0) * config.fps
+    half = max(config.fps * 0.1, 1.0)
+    frames = np.arange(n)
+    while start < n:
+        closure = np.maximum(closure, (1 - np.abs(frames - start - half) / half).clip(0, 1))
+        start += rng.uniform(2.0, 5.0) * config.fps
+    return closure
 
 
 def _smooth_noise(
@@ -275,6 +294,11 @@ def _face(
     eye_distance = appearance.head * sw
     face = np.broadcast_to(FACE_TEMPLATE.astype(np.float64), (n, *FACE_TEMPLATE.shape)).copy()
     face[:, :, 1] += mouth[:, None] * _JAW_WEIGHT
+    # Blinks: every 2-5 s the upper lids close onto the lower ones for ~0.2 s.
+    blink = _blinks(rng, n, config)
+    for upper, lower in _LIDS:
+        target = face[:, lower, 1].mean(axis=1, keepdims=True)
+        face[:, upper, 1] += blink[:, None] * (target - face[:, upper, 1])
     c, s = np.cos(head_tilt)[:, None], np.sin(head_tilt)[:, None]
     x, y = face[..., 0], face[..., 1]
     rotated = np.stack([x * c - y * s, x * s + y * c], axis=-1)
