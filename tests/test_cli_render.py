@@ -22,7 +22,7 @@ SHORT = DATA / "poses" / "fingerspelling_ase_A.pose"
 REFERENCE = DATA / "fake_human_256.png"
 # Longer recordings are cut (--max-frames) to keep the suite fast; count and fps are checked
 # against the cut input all the same.
-MAX_FRAMES = 64
+MAX_FRAMES = 40
 runner = CliRunner()
 
 
