@@ -209,7 +209,11 @@ def _arm(
     high = rng.uniform(size=n_keys) < 0.15
     targets = np.stack(
         [
-            center[0] + sw * side * rng.uniform(-0.3, 0.8, n_keys),
+            # At face height a hand stays on its own side, so the forearm never hides the face.
+            center[0]
+            + sw
+            * side
+            * np.where(high, rng.uniform(0.1, 0.7, n_keys), rng.uniform(-0.3, 0.8, n_keys)),
             center[1]
             + sw * np.where(high, rng.uniform(-0.9, -0.4, n_keys), rng.uniform(-0.3, 1.0, n_keys)),
         ],
