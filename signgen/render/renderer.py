@@ -106,7 +106,8 @@ class Renderer:
         size = self.size
         if reference.shape != (size, size, 3) or reference.dtype != np.uint8:
             raise ImageError(f"the reference must be uint8 [{size}, {size}, 3]")
-        reference_pose = reference_pose or default_reference_pose(size)
+        if reference_pose is None:
+            reference_pose = default_reference_pose(size)
         start = self.clock.now_ms()
         prepared = prepare_poses(poses, size, reference_pose, options)
         with torch.inference_mode():
@@ -132,14 +133,7 @@ class Renderer:
         deadline = None if options.budget_ms is None else Deadline(options.budget_ms)
         latent: Tensor | None = None
         for index in range(poses.num_frames):
-            motion = (
-                0.0
-                if index == 0
-                else hand_motion(
-                    poses.xy[index - 1], poses.conf[index - 1], poses.xy[index], poses.conf[index]
-                )
-            )
-            plan = plan_frame(index, options, motion, deadline)
+            plan = plan_frame(index, options, _motion(poses, index), deadline)
             # inference_mode per frame, never across a yield (it is thread-local state).
             with torch.inference_mode():
                 with timed(self.clock) as pose_lap:
@@ -233,6 +227,15 @@ class ClipStream:
 
     def __iter__(self) -> Iterator[Frame]:
         return self.frames()
+
+
+def _motion(poses: PoseSequence, index: int) -> float:
+    """Hand motion (px) from frame ``index - 1`` to ``index``; 0 for the first frame."""
+    if index == 0:
+        return 0.0
+    return hand_motion(
+        poses.xy[index - 1], poses.conf[index - 1], poses.xy[index], poses.conf[index]
+    )
 
 
 def resolve_device(device: str) -> torch.device:
