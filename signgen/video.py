@@ -171,11 +171,14 @@ def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float) -> V
 
 
 def _reserve_temp(path: Path) -> Path:
-    """Create an empty temp file beside ``path`` (fails early when the folder is unusable)."""
+    """Create an empty temp file beside ``path`` (fails early when the folder is unusable).
+
+    Its name ends in ``.partial``, not ``.mp4``: even a killed process leaves no .mp4 behind.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(
-            prefix=f".{path.stem}.", suffix=".partial.mp4", dir=path.parent
+            prefix=f".{path.name}.", suffix=".partial", dir=path.parent
         )
     except OSError as error:
         raise VideoError(f"cannot write into {path.parent}: {error.strerror}", path=path) from error

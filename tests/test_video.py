@@ -67,7 +67,7 @@ def test_file_appears_only_when_complete(tmp_path: Path) -> None:
         for frame in _frames(5):
             writer.write(frame)
         assert not target.exists()
-        assert len(list(tmp_path.glob(".out.*.partial.mp4"))) == 1
+        assert len(list(tmp_path.glob(".out.mp4.*.partial"))) == 1
     assert target.exists() and probe_video(target).num_frames == 5
 
 
