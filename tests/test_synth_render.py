@@ -7,7 +7,7 @@ import pytest
 
 from signgen.pose.layouts import FACE, LEFT_HAND, RIGHT_HAND
 from signgen.synth import MASK_LABELS, Appearance, neutral_pose, render_frame
-from signgen.synth.motion import generated_motion
+from signgen.synth.handshapes import place_hand, random_handshape
 
 SIZE = 128
 
@@ -47,27 +47,33 @@ def test_appearance_seed_splits() -> None:
     assert Appearance.from_seed(1_000_000).heldout
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_hand_masks_follow_the_hand_points(seed: int) -> None:
-    look = Appearance.from_seed(seed)
-    motion = generated_motion(look, SIZE, 30, seed=seed)
-    palm = look.hand * look.shoulder_width * SIZE
-    checked = 0
-    for t in range(0, 30, 2):
-        left, right = motion.xy[t, LEFT_HAND], motion.xy[t, RIGHT_HAND]
-        gap = np.maximum(left.min(0) - right.max(0), right.min(0) - left.max(0)).max()
-        if gap < 0.3 * palm:  # the hands overlap: one hides part of the other
-            continue
-        frame = render_frame(look, motion.xy[t], motion.conf[t], SIZE)
-        for points, label in ((left, 5), (right, 6)):
-            if not ((points > 2).all() and (points < SIZE - 2).all()):
-                continue
-            ys, xs = np.nonzero(frame.mask == label)
-            centroid = np.array([xs.mean(), ys.mean()])
-            # The drawn hand sits on its 21 points: centroids within a few px (5.7 px here).
-            assert np.hypot(*(centroid - points.mean(axis=0))) < 0.45 * palm, (t, label)
-            checked += 1
-    assert checked >= 6
+@pytest.mark.parametrize("right", [False, True])
+def test_hand_masks_follow_the_hand_points(right: bool) -> None:
+    look = Appearance.from_seed(2)
+    pose = neutral_pose(look, SIZE)
+    sw = look.shoulder_width * SIZE
+    palm = look.hand * sw
+    rng = np.random.default_rng(0)
+    side = -1 if right else 1  # the signer's right hand is on the image left
+    span, label = (RIGHT_HAND, 6) if right else (LEFT_HAND, 5)
+    elbow_i, wrist_i = (14, 16) if right else (13, 15)
+    for _ in range(8):
+        xy = pose.xy[0].copy()
+        # Raised beside the body: the highest part, drawn last, so nothing hides it.
+        wrist = np.array([SIZE / 2 + side * 0.75 * sw, SIZE * 0.49 - 0.1 * sw])
+        xy[elbow_i] = wrist + (side * 0.15 * sw, 0.7 * sw)
+        xy[wrist_i] = wrist
+        angle = -np.pi / 2 + rng.uniform(-0.6, 0.6)
+        xy[span] = place_hand(random_handshape(rng), wrist, angle, palm, right)
+        mask = render_frame(look, xy, pose.conf[0], SIZE).mask
+        ys, xs = np.nonzero(mask == label)
+        centroid = np.array([xs.mean(), ys.mean()])
+        # The drawn hand sits on its 21 points: centroids within a few px (4.4 px here).
+        assert np.hypot(*(centroid - xy[span].mean(axis=0))) < 0.35 * palm
+        # And every hand point is on (or within a finger's width of) the hand's mask.
+        hits = [(mask[max(y - 1, 0) : y + 2, max(x - 1, 0) : x + 2] == label).any()
+                for x, y in np.rint(xy[span]).astype(int)]  # fmt: skip
+        assert all(hits)
 
 
 def test_missing_points_still_draw_a_whole_signer() -> None:
