@@ -35,7 +35,7 @@ def test_one_reference_broadcasts_over_frames() -> None:
     with torch.no_grad():
         one = model.encode_reference(image[:1], raster[:1])
         many = model.encode_reference(image[:1].repeat(3, 1, 1, 1), raster[:1].repeat(3, 1, 1, 1))
-        x = torch.randn(3, 4, TINY.latent_size, TINY.latent_size)
+        x = torch.randn(3, TINY.autoencoder.latent_channels, TINY.latent_size, TINY.latent_size)
         pose = model.encode_pose(raster)
         t = torch.full((3,), 0.5)
         a = model.velocity(x, t, one, pose, torch.zeros(3))
@@ -49,7 +49,7 @@ def test_mode_channel_starts_at_zero_weight() -> None:
     image, raster = _inputs()
     with torch.no_grad():
         reference = model.encode_reference(image, raster)
-        x = torch.randn(2, 4, TINY.latent_size, TINY.latent_size)
+        x = torch.randn(2, TINY.autoencoder.latent_channels, TINY.latent_size, TINY.latent_size)
         pose = model.encode_pose(raster)
         t = torch.rand(2)
         noise_path = model.velocity(x, t, reference, pose, torch.zeros(2))

@@ -10,6 +10,7 @@ from signgen.cli import (
     poses,  # noqa: F401, E402
     render,  # noqa: F401, E402
     synth,  # noqa: F401, E402
+    train,  # noqa: F401, E402
 )
 from signgen.cli.app import app, main
 

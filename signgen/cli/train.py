@@ -1,0 +1,125 @@
+"""`signgen train autoencoder|flow`: train RPFM on the synthetic signer world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from signgen.cli.app import app, console, fail
+from signgen.errors import SigngenError
+from signgen.train import (
+    AutoencoderTrainConfig,
+    FlowTrainConfig,
+    TrainResult,
+    build_config,
+    train_autoencoder,
+    train_flow,
+)
+
+train_app = typer.Typer(
+    name="train",
+    help="Train the model: the autoencoder first, then the flow on top of it.",
+    no_args_is_help=True,
+)
+app.add_typer(train_app, name="train")
+
+Out = Annotated[Path, typer.Option("--out", "-o", help="Checkpoint folder (written as it goes).")]
+ConfigFile = Annotated[
+    Path | None, typer.Option("--config", "-c", help="JSON file of training options.")
+]
+Steps = Annotated[int | None, typer.Option(help="Stop after this many steps.")]
+Minutes = Annotated[float | None, typer.Option("--max-minutes", help="Stop after this long.")]
+BatchSize = Annotated[int | None, typer.Option("--batch-size", help="Pairs per step.")]
+Lr = Annotated[float | None, typer.Option("--lr", help="Peak AdamW learning rate.")]
+Seed = Annotated[int | None, typer.Option(help="Seed of weights and data (reproducible).")]
+Threads = Annotated[int | None, typer.Option(help="torch threads per process.")]
+Workers = Annotated[int | None, typer.Option(help="Loader processes rendering pairs (0 = here).")]
+Bf16 = Annotated[bool | None, typer.Option("--bf16/--fp32", help="bf16 autocast.")]
+EvalEvery = Annotated[int | None, typer.Option("--eval-every", help="Held-out eval period.")]
+EvalPairs = Annotated[int | None, typer.Option("--eval-pairs", help="Held-out pairs.")]
+SaveEvery = Annotated[float | None, typer.Option("--save-every", help="Seconds between saves.")]
+Fresh = Annotated[
+    int | None, typer.Option("--fresh-per-step", help="New pairs rendered per step.")
+]
+Resume = Annotated[bool, typer.Option("--resume", help="Continue the run saved in --out.")]
+
+
+def _report(result: TrainResult) -> None:
+    metrics = "  ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
+    console.print(f"{result.steps} steps in {result.wall_s / 60:.1f} min -> {result.checkpoint}")
+    if metrics:
+        console.print(metrics, highlight=False)
+
+
+@train_app.command("autoencoder")
+def autoencoder_command(
+    out: Out,
+    config: ConfigFile = None,
+    steps: Steps = None,
+    max_minutes: Minutes = None,
+    batch_size: BatchSize = None,
+    lr: Lr = None,
+    seed: Seed = None,
+    threads: Threads = None,
+    workers: Workers = None,
+    bf16: Bf16 = None,
+    eval_every: EvalEvery = None,
+    eval_pairs: EvalPairs = None,
+    save_every: SaveEvery = None,
+    fresh_per_step: Fresh = None,
+    resume: Resume = False,
+    tiny: Annotated[bool, typer.Option("--tiny", help="The tiny 32x32 test model.")] = False,
+) -> None:
+    """Train the image <-> latent autoencoder (stage 1).
+
+    Example: signgen train autoencoder -o runs/ae --max-minutes 25 --seed 0
+    """
+    options = dict(out=out, steps=steps, max_minutes=max_minutes, batch_size=batch_size, lr=lr,
+                   seed=seed, threads=threads, workers=workers, bf16=bf16, eval_every=eval_every,
+                   eval_pairs=eval_pairs, save_every_s=save_every, resume=resume or None,
+                   tiny=tiny or None, fresh_per_step=fresh_per_step)  # fmt: skip
+    try:
+        _report(train_autoencoder(build_config(AutoencoderTrainConfig, config, options)))
+    except SigngenError as error:
+        fail(error)
+
+
+@train_app.command("flow")
+def flow_command(
+    out: Out,
+    autoencoder: Annotated[
+        Path, typer.Option("--autoencoder", "-a", help="Checkpoint from `train autoencoder`.")
+    ],
+    config: ConfigFile = None,
+    steps: Steps = None,
+    max_minutes: Minutes = None,
+    batch_size: BatchSize = None,
+    lr: Lr = None,
+    seed: Seed = None,
+    threads: Threads = None,
+    workers: Workers = None,
+    bf16: Bf16 = None,
+    eval_every: EvalEvery = None,
+    eval_pairs: EvalPairs = None,
+    save_every: SaveEvery = None,
+    fresh_per_step: Fresh = None,
+    resume: Resume = False,
+    rollout_after: Annotated[
+        int | None, typer.Option("--rollout-after", help="Steps before self-rollout starts.")
+    ] = None,
+) -> None:
+    """Train the flow (pose/reference encoders, velocity UNet) on a frozen autoencoder.
+
+    Example: signgen train flow -a runs/ae -o runs/flow --max-minutes 60 --seed 0
+    """
+    options = dict(out=out, autoencoder=autoencoder, steps=steps, max_minutes=max_minutes,
+                   batch_size=batch_size, lr=lr, seed=seed, threads=threads, workers=workers,
+                   bf16=bf16, eval_every=eval_every, eval_pairs=eval_pairs,
+                   save_every_s=save_every, resume=resume or None,
+                   rollout_after=rollout_after, fresh_per_step=fresh_per_step)  # fmt: skip
+    try:
+        _report(train_flow(build_config(FlowTrainConfig, config, options)))
+    except SigngenError as error:
+        fail(error)

@@ -1,0 +1,155 @@
+"""Stage 2: the conditional flow, noise path and trained frame-to-frame path together.
+
+Every batch mixes (issue 4, item 5, measured on a prototype here):
+- noise-path samples (``noise_fraction``, mode 0): x0 ~ N(0, I), s = `SIGMA_MIN`;
+- frame-to-frame samples (mode 1): x0 = the previous frame's latent, perturbed the way
+  inference errors look: Gaussian noise with sigma ~ U(0, ``perturb_sigma``), a blur
+  ``blur_probability`` of the time, and after ``rollout_after`` steps, for
+  ``rollout_fraction`` of the batch, the model's own 1-step prediction of that previous frame
+  (self-rollout), so it learns to correct its own errors instead of accumulating them.
+Frame strides 1-5 come from the data (``max_stride``). At inference the previous latent is
+used as it is (sigma 0).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from signgen.checkpoint import load_checkpoint
+from signgen.model import RPFM
+from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
+from signgen.train.config import FlowTrainConfig
+from signgen.train.data import Batch, Item, PairPool, fixed_batch, pair_stream, to_batch
+from signgen.train.heldout import flow_metrics
+from signgen.train.loop import TrainResult, make_run, train_loop
+from signgen.train.losses import region_weights
+
+
+def perturb(latent: Tensor, max_sigma: float, blur_probability: float) -> Tensor:
+    """Previous-frame latents [B, C, h, w] degraded like a rollout: noise and sometimes blur."""
+    batch = len(latent)
+    sigma = torch.rand(batch, 1, 1, 1) * max_sigma
+    out = latent + sigma * torch.randn_like(latent)
+    blur = torch.rand(batch) < blur_probability
+    if blur.any():
+        kernel = torch.tensor([0.25, 0.5, 0.25], dtype=latent.dtype)
+        kernel2d = (kernel[:, None] * kernel[None, :]).expand(latent.shape[1], 1, 3, 3)
+        blurred = F.conv2d(
+            F.pad(out, (1, 1, 1, 1), mode="replicate"), kernel2d, groups=latent.shape[1]
+        )
+        out = torch.where(blur[:, None, None, None], blurred, out)
+    return out
+
+
+def _times(count: int, zero_fraction: float) -> Tensor:
+    """U(0, 1) times with ``zero_fraction`` of them exactly 0 (the 1-step start)."""
+    t = torch.rand(count)
+    return torch.where(torch.rand(count) < zero_fraction, torch.zeros_like(t), t)
+
+
+@torch.no_grad()
+def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor:
+    """The model's own 1-step frame-to-frame prediction of the previous frame (latents)."""
+    source = perturb(batch.previous, config.perturb_sigma, config.blur_probability)
+    reference = model.reference_from_latent(batch.reference, batch.reference_raster)
+    pose = model.encode_pose(batch.previous_raster)
+    zeros = torch.zeros(len(source))
+    velocity = model.velocity(source, zeros, reference, pose, torch.ones(len(source)))
+    return predict_data(source, velocity, 0.0)
+
+
+def flow_loss(
+    trainable: nn.Module, model: RPFM, batch: Batch, step: int, config: FlowTrainConfig
+) -> Tensor:
+    """Region-weighted velocity MSE over a batch mixing both paths.
+
+    batch: latents [B, C, h, w] in ``reference``/``target``/``previous`` (see `encode_items`).
+    trainable: ``model`` itself or its DDP wrapper (its ``forward`` is the training entry).
+    """
+    z_target, z_prev = batch.target, batch.previous
+    size = len(batch)
+    noisy = max(1, round(config.noise_fraction * size))
+    x0 = perturb(z_prev, config.perturb_sigma, config.blur_probability)
+    x0[:noisy] = torch.randn_like(z_prev[:noisy])
+    if step >= config.rollout_after and config.rollout_fraction > 0:
+        count = min(size - noisy, round(config.rollout_fraction * size))
+        part = slice(noisy, noisy + count)
+        x0[part] = _rollout(model, batch.select(part), config)
+    mode = (torch.arange(size) >= noisy).float()
+    t = torch.cat([_times(noisy, 0.25), _times(size - noisy, config.zero_time_fraction)])
+    x_t = torch.cat([
+        interpolate(x0[:noisy], z_target[:noisy], t[:noisy], SIGMA_MIN),
+        interpolate(x0[noisy:], z_target[noisy:], t[noisy:]),
+    ])  # fmt: skip
+    target = torch.cat([
+        target_velocity(x0[:noisy], z_target[:noisy], SIGMA_MIN),
+        target_velocity(x0[noisy:], z_target[noisy:]),
+    ])  # fmt: skip
+    v = trainable(x_t, t, batch.reference, batch.reference_raster, batch.target_raster, mode)
+    weights = region_weights(
+        batch.target_mask, z_target.shape[-1], config.hand_weight, config.limb_weight
+    )
+    return (weights * (v.float() - target) ** 2).mean() / weights.mean()
+
+
+def encode_items(model: RPFM) -> Callable[[Item], Item]:
+    """Pool transform: the three images of each pair -> latents (frozen encoder, once)."""
+
+    @torch.no_grad()
+    def encode(items: Item) -> Item:
+        out = dict(items)
+        for key in ("reference", "target", "previous"):
+            out[key] = model.autoencoder.encode(items[key])
+        return out
+
+    return encode
+
+
+@torch.no_grad()
+def encode_batch(model: RPFM, batch: Batch) -> Batch:
+    """A batch of images -> the same batch with latents (rasters and mask kept)."""
+    encode = model.autoencoder.encode
+    return dataclasses.replace(
+        batch,
+        reference=encode(batch.reference),
+        target=encode(batch.target),
+        previous=encode(batch.previous),
+    )
+
+
+def initial_model(config: FlowTrainConfig) -> RPFM:
+    """A fresh flow (seeded) on top of the trained, frozen autoencoder of ``config.autoencoder``."""
+    trained, model_config = load_checkpoint(config.autoencoder)
+    torch.manual_seed(config.seed)
+    model = RPFM(model_config)
+    model.autoencoder.load_state_dict(trained.autoencoder.state_dict())
+    model.autoencoder.requires_grad_(False)
+    return model
+
+
+def train_flow(config: FlowTrainConfig) -> TrainResult:
+    """Train the pose/reference encoders and the velocity network."""
+    model = initial_model(config)
+    info = {"stage": "flow", "data_seed": config.seed, "autoencoder": str(config.autoencoder)}
+    run = make_run(config, model, model, info)
+    size = model.config.image_size
+    stream = pair_stream(
+        "train", size, config.seed + 1000 * run.rank, config.max_stride, config.workers
+    )
+    pool = PairPool(stream, config.pool_size, config.fresh_per_step, encode_items(model))
+    heldout = fixed_batch("heldout", size, config.eval_pairs, config.seed, config.max_stride)
+    warm = min(config.pool_size, 4 * config.batch_size)
+    data = (to_batch(items) for items in pool.items(config.batch_size, warm))
+    return train_loop(
+        run,
+        "flow",
+        data,
+        lambda trainable, batch, step: flow_loss(trainable, model, batch, step, config),
+        lambda ema_model: flow_metrics(ema_model, heldout, config.eval_steps, config.seed),
+        lambda ema_model: None,
+    )

@@ -1,0 +1,89 @@
+"""Autoencoder training and the `signgen train` CLI on the tiny model (real synthetic data)."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from signgen.checkpoint import load_checkpoint, read_train_info
+from signgen.cli.app import app
+from signgen.model import RPFM, TINY
+from signgen.train.autoencoder import autoencoder_loss, crop_origins
+from signgen.train.config import AutoencoderTrainConfig
+from signgen.train.data import fixed_batch
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_a_few_steps_lower_the_loss_on_a_fixed_batch() -> None:
+    torch.manual_seed(0)
+    autoencoder = RPFM(TINY).autoencoder
+    batch = fixed_batch("train", TINY.image_size, 8, seed=1)
+    items = {"target": batch.target, "target_mask": batch.target_mask}
+    config = AutoencoderTrainConfig(crop=TINY.image_size)
+    optimizer = torch.optim.AdamW(autoencoder.parameters(), lr=3e-3)
+    with torch.no_grad():
+        before = float(autoencoder_loss(autoencoder, items, config))
+    for _ in range(25):
+        optimizer.zero_grad()
+        autoencoder_loss(autoencoder, items, config).backward()
+        optimizer.step()
+    with torch.no_grad():
+        after = float(autoencoder_loss(autoencoder, items, config))
+    assert after < 0.8 * before
+
+
+def test_crops_are_aligned_and_find_hands() -> None:
+    masks = torch.zeros(4, 64, 64, dtype=torch.uint8)
+    masks[:, 50:54, 40:44] = 6
+    torch.manual_seed(0)
+    origins = crop_origins(masks, 16, hand_fraction=1.0)
+    assert (origins % 4 == 0).all() and (origins >= 0).all() and (origins <= 48).all()
+    for y, x in origins.tolist():
+        assert (masks[0, y : y + 16, x : x + 16] == 6).any()
+
+
+def _run(*args: str) -> None:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+
+
+COMMON = ["--eval-pairs", "2", "--eval-every", "1000", "--batch-size", "4", "--threads", "1"]
+
+
+def test_cli_trains_resumes_and_hands_over_to_the_flow(tmp_path: Path) -> None:
+    ae, flow = tmp_path / "ae", tmp_path / "flow"
+    _run("train", "autoencoder", "--tiny", "-o", str(ae), "--steps", "3", *COMMON)
+    assert read_train_info(ae)["steps"] == 3
+    _run("train", "autoencoder", "--tiny", "-o", str(ae), "--steps", "5", "--resume", *COMMON)
+    info = read_train_info(ae)
+    assert info["steps"] == 5 and info["stage"] == "autoencoder"
+    assert set(info["metrics"]) >= {"psnr", "hand_ssim", "limb_psnr"}
+    trained, config = load_checkpoint(ae)
+    assert config == TINY
+    assert not torch.equal(trained.autoencoder.scale, torch.ones_like(trained.autoencoder.scale))
+
+    _run("train", "flow", "-a", str(ae), "-o", str(flow), "--steps", "2", *COMMON)
+    model, _ = load_checkpoint(flow)
+    info = json.loads((flow / "train.json").read_text())
+    assert info["stage"] == "flow" and info["steps"] == 2 and "warm_ssim" in info["metrics"]
+    for name, value in trained.autoencoder.state_dict().items():
+        assert torch.equal(model.autoencoder.state_dict()[name], value), name
+
+
+def test_cli_rejects_bad_options(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"wings": 2}')
+    result = CliRunner().invoke(app, ["train", "autoencoder", "-o", str(tmp_path), "-c", str(bad)])
+    assert result.exit_code == 1 and "unknown training options: wings" in result.output
+    result = CliRunner().invoke(app, ["train", "flow", "-a", str(tmp_path / "none"), "-o", "x"])
+    assert result.exit_code == 1 and "no config.json" in result.output
