@@ -77,9 +77,10 @@ def flow_loss(
     x0 = perturb(z_prev, config.perturb_sigma, config.blur_probability)
     x0[:noisy] = torch.randn_like(z_prev[:noisy])
     if step >= config.rollout_after and config.rollout_fraction > 0:
-        count = min(size - noisy, round(config.rollout_fraction * size))
-        part = slice(noisy, noisy + count)
-        x0[part] = _rollout(model, batch.select(part), config)
+        count = min(size - noisy, max(1, round(config.rollout_fraction * size)))
+        if count > 0:
+            part = slice(noisy, noisy + count)
+            x0[part] = _rollout(model, batch.select(part), config)
     mode = (torch.arange(size) >= noisy).float()
     t = torch.cat([_times(noisy, 0.25), _times(size - noisy, config.zero_time_fraction)])
     x_t = torch.cat([

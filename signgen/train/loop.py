@@ -132,6 +132,8 @@ class Run:
 def make_run(config: TrainConfig, model: RPFM, trainable: nn.Module, info: dict[str, Any]) -> Run:
     """Optimizer over ``trainable``'s parameters, the EMA of ``model``, optional resume."""
     rank, world = setup_distributed()
+    if config.bf16:  # oneDNN's bf16 convolutions want NHWC (before DDP builds its buckets)
+        model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     params = [p for p in trainable.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
     run = Run(config, model, trainable, optimizer, EMA(model, config.ema_decay), rank, info=info)
@@ -165,8 +167,6 @@ def train_loop(
     """
     config = run.config
     torch.set_num_threads(config.threads)
-    if config.bf16:  # oneDNN's bf16 convolutions want NHWC
-        run.model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     start = time.perf_counter()
     last_save = start
     metrics: dict[str, float] = {}
