@@ -5,6 +5,7 @@ Every command module registers itself on `app` when imported below.
 
 # Command modules (import order = help order).
 from signgen.cli import (
+    eval,  # noqa: F401, E402
     extract,  # noqa: F401, E402
     gloss,  # noqa: F401, E402
     poses,  # noqa: F401, E402

@@ -1,0 +1,243 @@
+"""Quality of a checkpoint on the held-out synthetic world (issue 4, "Must show").
+
+Two parts, both against ground truth rendered by `signgen.synth`:
+
+- pairs: held-out (reference, previous, target) pairs; rows for copying the reference image
+  (the baseline: background and torso do not move, so whole-frame SSIM is high anyway), the
+  autoencoder round trip (the ceiling), cold K-step sampling from fixed noise, and the
+  1-step frame-to-frame warm start from the true previous frame;
+- clips: a held-out signer performing the held-out real recording, rendered frame by frame:
+  cold (one fixed noise per clip, K steps every frame) vs warm-started (frame 0 cold, then
+  1 network evaluation per frame from the previous frame's latent): SSIM, hand SSIM, limb
+  PSNR, flicker against the ground truth's, and drift (first vs last 50 frames).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from signgen.checkpoint import load_checkpoint
+from signgen.cond import pose_raster_batch
+from signgen.errors import ConfigError
+from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
+from signgen.model import RPFM, ReferenceCache
+from signgen.sampler import solve, time_grid
+
+Progress = Callable[[str, int, int], None]
+"""``(stage, done, total)``: called as work completes."""
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    checkpoint: Path
+    pairs: int = 200
+    steps: int = 2  # cold sampling steps (Euler)
+    clip_frames: int = 300
+    clips: int = 1  # held-out clips 0, 2, 4, ...: held-out signers, held-out real recording
+    seed: int = 0
+    batch_size: int = 16
+    threads: int = 2
+    bf16: bool = False
+
+
+@dataclass(frozen=True)
+class PairRow:
+    name: str
+    nfe: int
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class ClipRow:
+    name: str
+    nfe_per_frame: float
+    scores: Scores
+    flicker: float
+    flicker_truth: float
+    drift: float  # SSIM of the first 50 frames minus that of the last 50
+
+    @property
+    def flicker_ratio(self) -> float:
+        return self.flicker / max(self.flicker_truth, 1e-12)
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    config: EvalConfig
+    pairs: tuple[PairRow, ...]
+    clips: tuple[ClipRow, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        config = {k: str(v) if isinstance(v, Path) else v for k, v in vars(self.config).items()}
+        pairs = [{"name": r.name, "nfe": r.nfe, **r.scores.as_dict()} for r in self.pairs]
+        clips = [
+            {
+                **dataclasses.asdict(r),
+                "scores": r.scores.as_dict(),
+                "flicker_ratio": r.flicker_ratio,
+            }
+            for r in self.clips
+        ]
+        return {"config": config, "pairs": pairs, "clips": clips}
+
+
+def to_uint8(images: Tensor) -> np.ndarray:
+    """[B, 3, H, W] in [-1, 1] -> uint8 [B, H, W, 3]."""
+    scaled = ((images.detach().float().clamp(-1, 1) + 1) * 127.5).round()
+    return scaled.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+
+
+def _to_tensor(frames: np.ndarray, dtype: torch.dtype) -> Tensor:
+    """uint8 [B, H, W, 3] -> [B, 3, H, W] in [-1, 1]."""
+    return (torch.from_numpy(frames).permute(0, 3, 1, 2).to(dtype) / 127.5) - 1.0
+
+
+def integrate(
+    model: RPFM, x: Tensor, reference: ReferenceCache, pose: Tensor, mode: float, steps: int
+) -> Tensor:
+    """Euler over ``steps`` equal steps from t = 0 to 1 on path ``mode`` (0 noise, 1 frame)."""
+    modes = torch.full((len(x),), mode, dtype=x.dtype)
+    grid = time_grid(0.0, 1.0, steps)
+    return solve(lambda z, t: model.velocity(z, t, reference, pose, modes), x, grid).x
+
+
+def _noise(count: int, model: RPFM, seed: int, dtype: torch.dtype) -> Tensor:
+    shape = (count, model.config.autoencoder.latent_channels, *(2 * (model.config.latent_size,)))
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed)).to(dtype)
+
+
+def evaluate_pairs(
+    model: RPFM, config: EvalConfig, dtype: torch.dtype, progress: Progress
+) -> tuple[PairRow, ...]:
+    """Rows for the held-out pairs (see the module docstring)."""
+    from signgen.synth.dataset import PairDataset
+
+    size = model.config.image_size
+    stream = iter(PairDataset(split="heldout", size=size, seed=config.seed))
+    outputs: dict[str, list[np.ndarray]] = {k: [] for k in ("copy", "auto", "cold", "warm")}
+    truths, masks = [], []
+    done = 0
+    while done < config.pairs:
+        items = [next(stream) for _ in range(min(config.batch_size, config.pairs - done))]
+        batch = {k: torch.stack([item[k] for item in items]) for k in items[0]}
+        images = {k: batch[k].to(dtype) for k in ("reference", "target", "previous")}
+        rasters = {k: pose_raster_batch(batch[f"{k}_pose"], size).to(dtype) for k in images}
+        with torch.inference_mode():
+            reference = model.encode_reference(images["reference"], rasters["reference"])
+            pose = model.encode_pose(rasters["target"])
+            noise = _noise(len(items), model, config.seed + done, dtype)
+            cold = integrate(model, noise, reference, pose, 0.0, config.steps)
+            previous = model.autoencoder.encode(images["previous"])
+            warm = integrate(model, previous, reference, pose, 1.0, 1)
+            decode = model.autoencoder.decode
+            outputs["auto"].append(to_uint8(decode(model.autoencoder.encode(images["target"]))))
+            outputs["cold"].append(to_uint8(decode(cold)))
+            outputs["warm"].append(to_uint8(decode(warm)))
+        outputs["copy"].append(to_uint8(batch["reference"]))
+        truths.append(to_uint8(batch["target"]))
+        masks.append(batch["target_mask"].numpy())
+        done += len(items)
+        progress("pairs", done, config.pairs)
+    truth, mask = np.concatenate(truths), np.concatenate(masks)
+    names = {
+        "copy": ("copy reference (baseline)", 0),
+        "auto": ("autoencoder round trip (ceiling)", 0),
+        "cold": (f"cold {config.steps}-step, fixed noise", config.steps),
+        "warm": ("warm 1-step from the true previous frame", 1),
+    }
+    return tuple(
+        PairRow(name, nfe, score(np.concatenate(outputs[key]), truth, mask))
+        for key, (name, nfe) in names.items()
+    )
+
+
+def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tuple[Any, ...]:
+    from signgen.synth.dataset import heldout_clip
+
+    size = model.config.image_size
+    clip = heldout_clip(index, frames, size)
+    poses = torch.from_numpy(np.concatenate([clip.poses.xy, clip.poses.conf[..., None]], axis=-1))
+    ref_pose = clip.reference_pose
+    ref = torch.from_numpy(np.concatenate([ref_pose.xy, ref_pose.conf[..., None]], axis=-1))
+    with torch.inference_mode():
+        reference = model.encode_reference(
+            _to_tensor(clip.reference[None], dtype), pose_raster_batch(ref, size).to(dtype)
+        )
+        pose = torch.cat([
+            model.encode_pose(pose_raster_batch(poses[i : i + 32], size).to(dtype))
+            for i in range(0, len(poses), 32)
+        ])  # fmt: skip
+    return clip, reference, pose
+
+
+def _clip_row(
+    name: str, nfe: float, pred: np.ndarray, truth: np.ndarray, masks: np.ndarray
+) -> ClipRow:
+    return ClipRow(
+        name=name,
+        nfe_per_frame=nfe,
+        scores=score(pred, truth, masks),
+        flicker=flicker(pred),
+        flicker_truth=flicker(truth),
+        drift=drift(per_frame_ssim(pred, truth)),
+    )
+
+
+def evaluate_clip(
+    model: RPFM, config: EvalConfig, index: int, dtype: torch.dtype, progress: Progress
+) -> tuple[ClipRow, ClipRow]:
+    """Cold (fixed noise, K steps per frame) vs warm (1 NFE per frame after the first)."""
+    clip, reference, pose = _clip_inputs(model, index, config.clip_frames, dtype)
+    frames = len(pose)
+    noise = _noise(1, model, config.seed + index, dtype)
+    decode = model.autoencoder.decode
+    cold, warm = [], []
+    with torch.inference_mode():
+        for start in range(0, frames, config.batch_size):
+            chunk = pose[start : start + config.batch_size]
+            latents = integrate(model, noise.expand(len(chunk), -1, -1, -1), reference, chunk,
+                                0.0, config.steps)  # fmt: skip
+            cold.append(to_uint8(decode(latents)))
+            progress(f"clip {index} cold", start + len(chunk), frames)
+        latent = integrate(model, noise, reference, pose[:1], 0.0, config.steps)
+        warm_latents = [latent]
+        for k in range(1, frames):
+            latent = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
+            warm_latents.append(latent)
+            if k % 25 == 0 or k == frames - 1:
+                progress(f"clip {index} warm", k + 1, frames)
+        for start in range(0, frames, config.batch_size):
+            warm.append(
+                to_uint8(decode(torch.cat(warm_latents[start : start + config.batch_size])))
+            )
+    truth, masks = clip.frames, clip.masks
+    warm_nfe = (config.steps + frames - 1) / frames
+    return (
+        _clip_row(f"clip {index}: cold {config.steps}-step, fixed noise", config.steps,
+                  np.concatenate(cold), truth, masks),
+        _clip_row(f"clip {index}: warm start, 1 NFE/frame", warm_nfe, np.concatenate(warm),
+                  truth, masks),
+    )  # fmt: skip
+
+
+def evaluate(config: EvalConfig, progress: Progress | None = None) -> EvalReport:
+    """Load the checkpoint and run both parts."""
+    if config.pairs < 1 or config.steps < 1 or config.clip_frames < 2 or config.clips < 0:
+        raise ConfigError("need pairs >= 1, steps >= 1, clip frames >= 2 and clips >= 0")
+    torch.set_num_threads(config.threads)
+    dtype = torch.bfloat16 if config.bf16 else torch.float32
+    model, _ = load_checkpoint(config.checkpoint, dtype=dtype)
+    report = progress or (lambda stage, done, total: None)
+    pairs = evaluate_pairs(model, config, dtype, report)
+    clips: list[ClipRow] = []
+    for index in range(0, 2 * config.clips, 2):
+        clips.extend(evaluate_clip(model, config, index, dtype, report))
+    return EvalReport(config, pairs, tuple(clips))
