@@ -155,3 +155,17 @@ def read_train_info(directory: str | Path) -> dict[str, Any]:
     except (OSError, json.JSONDecodeError) as error:
         raise CheckpointError(f"unreadable train.json: {error}", path=path) from error
     return data if isinstance(data, dict) else {}
+
+
+def export_checkpoint(
+    source: str | Path,
+    target: str | Path,
+    *,
+    dtype: torch.dtype = torch.bfloat16,
+    extra_info: dict[str, Any] | None = None,
+) -> Path:
+    """Copy a training run's model to a shippable folder: weights only (no optimizer state),
+    floats stored as ``dtype``, ``train.json`` kept and merged with ``extra_info``."""
+    model, _ = load_checkpoint(source)
+    info = {**read_train_info(source), **(extra_info or {})}
+    return save_checkpoint(target, model, train_info=info, dtype=dtype)

@@ -86,3 +86,17 @@ def test_invalid_config(saved: tuple[RPFM, Path]) -> None:
     (folder / CONFIG_FILE).write_text("{not json")
     with pytest.raises(CheckpointError, match="unreadable config"):
         load_checkpoint(folder)
+
+
+def test_export_stores_bf16_and_merges_info(saved: tuple[RPFM, Path], tmp_path: Path) -> None:
+    from signgen.checkpoint import export_checkpoint
+    from signgen.train.loop import TRAINER_FILE
+
+    model, folder = saved
+    (folder / TRAINER_FILE).write_bytes(b"optimizer state")
+    out = export_checkpoint(folder, tmp_path / "ship", extra_info={"eval": {"ssim": 0.9}})
+    assert sorted(p.name for p in out.iterdir()) == [CONFIG_FILE, WEIGHTS_FILE, "train.json"]
+    assert json.loads((out / "train.json").read_text()) == {"steps": 3, "eval": {"ssim": 0.9}}
+    assert (out / WEIGHTS_FILE).stat().st_size < 0.6 * (folder / WEIGHTS_FILE).stat().st_size
+    loaded, _ = load_checkpoint(out)
+    torch.testing.assert_close(_outputs(loaded), _outputs(model), atol=0.1, rtol=0.05)

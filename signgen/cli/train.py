@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from signgen.checkpoint import export_checkpoint
 from signgen.cli.app import app, console, fail
-from signgen.errors import SigngenError
+from signgen.errors import ConfigError, SigngenError
 from signgen.train import (
     AutoencoderTrainConfig,
     FlowTrainConfig,
@@ -40,9 +42,7 @@ Bf16 = Annotated[bool | None, typer.Option("--bf16/--fp32", help="bf16 autocast.
 EvalEvery = Annotated[int | None, typer.Option("--eval-every", help="Held-out eval period.")]
 EvalPairs = Annotated[int | None, typer.Option("--eval-pairs", help="Held-out pairs.")]
 SaveEvery = Annotated[float | None, typer.Option("--save-every", help="Seconds between saves.")]
-Fresh = Annotated[
-    int | None, typer.Option("--fresh-per-step", help="New pairs rendered per step.")
-]
+Fresh = Annotated[int | None, typer.Option("--fresh-per-step", help="New pairs rendered per step.")]
 Resume = Annotated[bool, typer.Option("--resume", help="Continue the run saved in --out.")]
 
 
@@ -123,3 +123,29 @@ def flow_command(
         _report(train_flow(build_config(FlowTrainConfig, config, options)))
     except SigngenError as error:
         fail(error)
+
+
+@train_app.command("export")
+def export_command(
+    run: Annotated[Path, typer.Argument(help="Training run folder (from `train flow`).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Shippable checkpoint folder.")],
+    eval_json: Annotated[
+        Path | None, typer.Option("--eval-json", help="`signgen eval --json` report to record.")
+    ] = None,
+) -> None:
+    """Copy a run's EMA weights as bf16 (no optimizer state) into a shippable checkpoint.
+
+    Example: signgen train export runs/flow -o checkpoints/rpfm-128 --eval-json eval.json
+    """
+    try:
+        extra = None
+        if eval_json is not None:
+            try:
+                extra = {"eval": json.loads(eval_json.read_text())}
+            except (OSError, json.JSONDecodeError) as error:
+                raise ConfigError(f"unreadable eval report: {error}", path=eval_json) from error
+        folder = export_checkpoint(run, out, extra_info=extra)
+    except SigngenError as error:
+        fail(error)
+    size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+    console.print(f"wrote {folder} ({size:.1f} MB)")
