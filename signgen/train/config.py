@@ -62,7 +62,10 @@ class FlowTrainConfig(TrainConfig):
     """The flow: noise path and frame-to-frame path mixed in every batch (issue 4, item 5)."""
 
     autoencoder: Path = Path("runs/autoencoder")  # checkpoint whose autoencoder is frozen
-    noise_fraction: float = 0.25  # share of each batch on the noise path (mode 0)
+    max_minutes: float = 85.0
+    lr: float = 4e-4
+    fresh_per_step: int = 2
+    noise_fraction: float = 0.375  # share of each batch on the noise path (mode 0), >= 25%
     perturb_sigma: float = 0.3  # previous latent + N(0, sigma^2), sigma ~ U(0, perturb_sigma)
     blur_probability: float = 0.3
     rollout_fraction: float = 0.25  # share of the batch whose previous frame is the model's own

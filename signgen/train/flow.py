@@ -98,14 +98,15 @@ def flow_loss(
     return (weights * (v.float() - target) ** 2).mean() / weights.mean()
 
 
-def encode_items(model: RPFM) -> Callable[[Item], Item]:
+def encode_items(model: RPFM, bf16: bool = False) -> Callable[[Item], Item]:
     """Pool transform: the three images of each pair -> latents (frozen encoder, once)."""
 
     @torch.no_grad()
     def encode(items: Item) -> Item:
         out = dict(items)
-        for key in ("reference", "target", "previous"):
-            out[key] = model.autoencoder.encode(items[key])
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            for key in ("reference", "target", "previous"):
+                out[key] = model.autoencoder.encode(items[key]).float()
         return out
 
     return encode
@@ -142,7 +143,9 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
     stream = pair_stream(
         "train", size, config.seed + 1000 * run.rank, config.max_stride, config.workers
     )
-    pool = PairPool(stream, config.pool_size, config.fresh_per_step, encode_items(model))
+    pool = PairPool(
+        stream, config.pool_size, config.fresh_per_step, encode_items(model, config.bf16)
+    )
     heldout = fixed_batch("heldout", size, config.eval_pairs, config.seed, config.max_stride)
     warm = min(config.pool_size, 4 * config.batch_size)
     data = (to_batch(items) for items in pool.items(config.batch_size, warm))
