@@ -5,11 +5,13 @@ draw ONE fixed noise from the seed. Per frame: raster the pose, encode it, integ
 latent (cold start from the fixed noise, or warm start from the previous latent, see
 `signgen.render.plan`), decode, hand the image to the sink (the video writer). Frames stream
 out one by one; only the previous latent is kept, so memory is flat for any clip length.
+The per-frame step (`Renderer.render_step`) takes several clips at once: the single-clip
+stream and the multi-clip loop of `signgen.render.multi` run the same code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,7 +31,7 @@ from signgen.render.options import RenderOptions
 from signgen.render.plan import FramePlan, hand_motion, plan_frame
 from signgen.render.poses import default_reference_pose, prepare_poses
 from signgen.report import FrameTiming
-from signgen.sampler import solve
+from signgen.sampler import Method, Velocity, solve
 from signgen.timing import Clock, timed
 
 DType = Literal["bf16", "fp32"]
@@ -48,7 +50,8 @@ class Frame:
 
 
 class Renderer:
-    """A loaded model on a device, ready to render clips (one clip at a time)."""
+    """A loaded model on a device, ready to render clips (one at a time, or several batched
+    frame by frame through `render_step`)."""
 
     def __init__(self, model: RPFM, config: RPFMConfig, device: torch.device, dtype: torch.dtype):
         self.config = config
@@ -95,6 +98,7 @@ class Renderer:
         options: RenderOptions,
         *,
         reference_pose: PoseSequence | None = None,
+        reference_cache: ReferenceCache | None = None,
     ) -> ClipStream:
         """Prepare a clip (errors in the inputs surface here) and return its frame stream.
 
@@ -102,6 +106,8 @@ class Renderer:
         poses: any supported layout; fitted to the reference's shoulders.
         reference_pose: the reference's own pose in its S x S frame (canonical); a synthetic
             signer's rest pose when not given.
+        reference_cache: `encode_reference(reference, reference_pose)` computed earlier (a batch
+            of clips with one signer encodes the reference once).
         """
         size = self.size
         if reference.shape != (size, size, 3) or reference.dtype != np.uint8:
@@ -110,74 +116,103 @@ class Renderer:
             reference_pose = default_reference_pose(size)
         start = self.clock.now_ms()
         prepared = prepare_poses(poses, size, reference_pose, options)
+        if reference_cache is None:
+            reference_cache = self.encode_reference(reference, reference_pose)
+        generator = torch.Generator(device="cpu").manual_seed(options.seed)
+        shape = (
+            1,
+            reference_cache.latent.shape[1],
+            self.config.latent_size,
+            self.config.latent_size,
+        )
+        noise = torch.randn(shape, generator=generator).to(self.device, self.dtype)
+        deadline = None if options.budget_ms is None else Deadline(options.budget_ms)
+        state = ClipState(prepared, options, reference_cache, noise, deadline)
+        return ClipStream(self, state, self.clock.now_ms() - start)
+
+    def encode_reference(
+        self, reference: np.ndarray, reference_pose: PoseSequence | None = None
+    ) -> ReferenceCache:
+        """The reference's latent, pose features and tokens (batch 1), computed once per signer.
+
+        reference: uint8 [S, S, 3] RGB; reference_pose: as in `render_clip`.
+        """
+        if reference_pose is None:
+            reference_pose = default_reference_pose(self.size)
         with torch.inference_mode():
-            cache = self.model.encode_reference(
+            return self.model.encode_reference(
                 self._image_tensor(reference), self._raster(reference_pose, 0)
             )
-            generator = torch.Generator(device="cpu").manual_seed(options.seed)
-            shape = (1, cache.latent.shape[1], self.config.latent_size, self.config.latent_size)
-            noise = torch.randn(shape, generator=generator).to(self.device, self.dtype)
-        setup_ms = self.clock.now_ms() - start
-        return ClipStream(
-            prepared, setup_ms, lambda sink: self._frames(prepared, cache, noise, options, sink)
-        )
 
-    def _frames(
-        self,
-        poses: PoseSequence,
-        cache: ReferenceCache,
-        noise: Tensor,
-        options: RenderOptions,
-        sink: Sink | None,
-    ) -> Iterator[Frame]:
-        deadline = None if options.budget_ms is None else Deadline(options.budget_ms)
-        latent: Tensor | None = None
-        for index in range(poses.num_frames):
-            plan = plan_frame(index, options, _motion(poses, index), deadline)
-            # inference_mode per frame, never across a yield (it is thread-local state).
-            with torch.inference_mode():
-                with timed(self.clock) as pose_lap:
-                    raster = self._raster(poses, index)
-                with timed(self.clock) as cond_lap:
-                    features = self.model.encode_pose(raster)
-                with timed(self.clock) as sample_lap:
-                    latent, nfe = self._integrate(plan, latent, noise, cache, features, options)
-                with timed(self.clock) as decode_lap:
-                    image = self._to_host(self.model.autoencoder.decode(latent))
+    def render_step(self, clips: Sequence[ClipState], sinks: Sequence[Sink | None]) -> list[Frame]:
+        """Render the next frame of every clip in ``clips`` as one batch through the network.
+
+        Each clip keeps its own warm-start chain, fixed noise and reference; clips whose frames
+        share a time grid and solver are integrated together. The stage times of a frame are
+        those of the whole batched stage (the latency the frame saw); ``sinks[i]`` receives
+        clip i's image and is timed per clip. Advances every clip by one frame.
+        """
+        plans = [
+            plan_frame(c.index, c.options, _motion(c.poses, c.index), c.deadline) for c in clips
+        ]
+        # inference_mode per step, never across a yield (it is thread-local state).
+        with torch.inference_mode():
+            with timed(self.clock) as pose_lap:
+                rasters = _stack([self._raster(c.poses, c.index) for c in clips])
+            with timed(self.clock) as cond_lap:
+                features = self.model.encode_pose(rasters)
+            with timed(self.clock) as sample_lap:
+                latents, nfes = self._integrate(plans, clips, features)
+            with timed(self.clock) as decode_lap:
+                images = self._to_host(self.model.autoencoder.decode(_stack(latents)))
+        frames = []
+        for clip, sink, plan, latent, nfe, image in zip(
+            clips, sinks, plans, latents, nfes, images, strict=True
+        ):
             with timed(self.clock) as encode_lap:
                 if sink is not None:
-                    sink(index, image)
+                    sink(clip.index, image)
             timing = FrameTiming(
-                index, plan.kind, nfe, pose_lap.ms, cond_lap.ms, sample_lap.ms, decode_lap.ms,
-                encode_lap.ms,
+                clip.index, plan.kind, nfe, pose_lap.ms, cond_lap.ms, sample_lap.ms,
+                decode_lap.ms, encode_lap.ms,
             )  # fmt: skip
-            if deadline is not None:
-                deadline.observe(timing)
-            yield Frame(index, image, timing)
+            if clip.deadline is not None:
+                clip.deadline.observe(timing)
+            frames.append(Frame(clip.index, image, timing))
+            clip.latent, clip.index = latent, clip.index + 1
+        return frames
 
     def _integrate(
-        self,
-        plan: FramePlan,
-        previous: Tensor | None,
-        noise: Tensor,
-        cache: ReferenceCache,
-        features: Tensor,
-        options: RenderOptions,
-    ) -> tuple[Tensor, int]:
-        """The frame's latent [1, C, h, w] and the network evaluations it took."""
-        if plan.kind == "cold" or previous is None:
-            start, mode = noise, 0
-        elif plan.kind == "warm":
-            start, mode = previous, 1  # the trained frame-to-frame path starts at z_prev
-        else:  # sdedit: back onto the noise path at t0, with the clip's fixed noise
-            start, mode = interpolate(noise, previous, plan.t_grid[0], SIGMA_MIN), 0
-        mode_tensor = torch.full((1,), mode, device=self.device, dtype=self.dtype)
+        self, plans: Sequence[FramePlan], clips: Sequence[ClipState], features: Tensor
+    ) -> tuple[list[Tensor], list[int]]:
+        """Each clip's new latent [1, C, h, w] and the network evaluations it took.
+
+        features: [B, F, h, w] pose features of the clips' frames, in ``clips`` order.
+        """
+        latents: list[Tensor] = [features] * len(clips)  # placeholders, all replaced below
+        nfes = [0] * len(clips)
+        groups: dict[tuple[tuple[float, ...], Method], list[int]] = {}
+        for i, (plan, clip) in enumerate(zip(plans, clips, strict=True)):
+            groups.setdefault((plan.t_grid, clip.options.solver), []).append(i)
+        for (t_grid, solver), members in groups.items():
+            starts, modes = zip(*(_start(plans[i], clips[i]) for i in members), strict=True)
+            velocity = self._velocity(
+                _concat_references([clips[i].reference for i in members]),
+                features if len(members) == len(clips) else features[members],
+                torch.tensor(modes, device=self.device, dtype=self.dtype),
+            )
+            solution = solve(velocity, _stack(list(starts)), t_grid, solver)
+            for row, i in enumerate(members):
+                latents[i], nfes[i] = solution.x[row : row + 1], solution.nfe
+        return latents, nfes
+
+    def _velocity(self, reference: ReferenceCache, features: Tensor, mode: Tensor) -> Velocity:
+        """The network as the solver's ``velocity(x [B, C, h, w], t [B]) -> v``."""
 
         def velocity(x: Tensor, t: Tensor) -> Tensor:
-            return self.model.velocity(x, t, cache, features, mode_tensor)
+            return self.model.velocity(x, t, reference, features, mode)
 
-        solution = solve(velocity, start, plan.t_grid, options.solver)
-        return solution.x, solution.nfe
+        return velocity
 
     def _raster(self, poses: PoseSequence, index: int) -> Tensor:
         """[1, C, S, S] pose raster of frame ``index`` on the device."""
@@ -192,30 +227,56 @@ class Renderer:
         return scaled.contiguous(memory_format=torch.channels_last)
 
     @staticmethod
-    def _to_host(image: Tensor) -> np.ndarray:
-        """[1, 3, S, S] about [-1, 1] -> uint8 [S, S, 3]: the frame's one device-to-host copy."""
-        pixels = ((image[0].float() + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8)
-        return pixels.permute(1, 2, 0).contiguous().cpu().numpy()
+    def _to_host(images: Tensor) -> list[np.ndarray]:
+        """[B, 3, S, S] about [-1, 1] -> B x uint8 [S, S, 3]: the step's one device-to-host copy."""
+        pixels = ((images.float() + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8)
+        return list(pixels.permute(0, 2, 3, 1).contiguous().cpu().numpy())
+
+
+@dataclass(eq=False)
+class ClipState:
+    """One clip inside the frame loop: what `render_step` reads and advances.
+
+    poses:     canonical, in the render frame (prepared); one frame per output frame.
+    reference: the reference signer's cache (batch 1).
+    noise:     [1, C, h, w] the clip's ONE fixed noise (seeded by ``options.seed``).
+    latent:    [1, C, h, w] the previous frame's latent (the warm-start chain); None before
+               frame 0.
+    index:     the next frame to render.
+    """
+
+    poses: PoseSequence
+    options: RenderOptions
+    reference: ReferenceCache
+    noise: Tensor
+    deadline: Deadline | None
+    latent: Tensor | None = None
+    index: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= self.poses.num_frames
 
 
 class ClipStream:
     """A prepared clip: ``poses`` (canonical, in the render frame), ``setup_ms`` (pose
     preparation + reference encoding), and its frames: iterate it, or `frames(sink)` to have
-    each image passed to ``sink`` inside the timed loop (so deadline mode counts the mux)."""
+    each image passed to ``sink`` inside the timed loop (so deadline mode counts the mux).
+    ``state`` is what a multi-clip loop (`signgen.render.multi`) batches with other clips."""
 
-    def __init__(
-        self,
-        poses: PoseSequence,
-        setup_ms: float,
-        start: Callable[[Sink | None], Iterator[Frame]],
-    ) -> None:
-        self.poses = poses
+    def __init__(self, renderer: Renderer, state: ClipState, setup_ms: float) -> None:
+        self.state = state
         self.setup_ms = setup_ms
-        self._start = start
+        self._renderer = renderer
 
     def frames(self, sink: Sink | None = None) -> Iterator[Frame]:
         """Render the frames one by one (call once per clip)."""
-        return self._start(sink)
+        while not self.state.finished:
+            yield from self._renderer.render_step([self.state], [sink])
+
+    @property
+    def poses(self) -> PoseSequence:
+        return self.state.poses
 
     @property
     def num_frames(self) -> int:
@@ -227,6 +288,32 @@ class ClipStream:
 
     def __iter__(self) -> Iterator[Frame]:
         return self.frames()
+
+
+def _start(plan: FramePlan, clip: ClipState) -> tuple[Tensor, int]:
+    """Where the clip's frame starts on which path: (x_init [1, C, h, w], mode)."""
+    if plan.kind == "cold" or clip.latent is None:
+        return clip.noise, 0
+    if plan.kind == "warm":
+        return clip.latent, 1  # the trained frame-to-frame path starts at z_prev
+    # sdedit: back onto the noise path at t0, with the clip's fixed noise
+    return interpolate(clip.noise, clip.latent, plan.t_grid[0], SIGMA_MIN), 0
+
+
+def _stack(tensors: list[Tensor]) -> Tensor:
+    """[1, ...] tensors -> [B, ...] (a single one is passed through, not copied)."""
+    return tensors[0] if len(tensors) == 1 else torch.cat(tensors)
+
+
+def _concat_references(caches: list[ReferenceCache]) -> ReferenceCache:
+    """Batch-1 caches of several clips -> one cache with a row per clip."""
+    if len(caches) == 1:
+        return caches[0]
+    return ReferenceCache(
+        latent=torch.cat([c.latent for c in caches]),
+        pose_features=torch.cat([c.pose_features for c in caches]),
+        tokens=torch.cat([c.tokens for c in caches]),
+    )
 
 
 def _motion(poses: PoseSequence, index: int) -> float:
