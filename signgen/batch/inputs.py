@@ -36,6 +36,11 @@ class ClipInputs:
         poses = self.poses(job)
         return self.renderer.render_clip(image, poses, job.options, reference_cache=cache)
 
+    @property
+    def references_encoded(self) -> int:
+        """Distinct reference images read and encoded so far."""
+        return len(self._references)
+
     def reference(self, path: Path) -> tuple[np.ndarray, ReferenceCache]:
         """uint8 [S, S, 3] reference and its encoding (cached per resolved path)."""
         key = path.resolve()
