@@ -20,7 +20,7 @@ from signgen.batch.engine_local import BatchEvents, LocalEngine
 from signgen.batch.manifest import ClipJob
 from signgen.batch.report import ClipOutcome
 from signgen.checkpoint import CONFIG_FILE, WEIGHTS_FILE
-from signgen.errors import CheckpointError
+from signgen.errors import CheckpointError, ConfigError
 
 
 class BatchWorker:
@@ -36,7 +36,10 @@ class BatchWorker:
 def run_ray(config: BatchConfig, jobs: Sequence[ClipJob], events: BatchEvents) -> list[ClipOutcome]:
     """Render ``jobs`` on the Ray cluster of ``config`` (started here when no address is given
     and none is running; shut down again at the end if started here)."""
-    import ray
+    try:
+        import ray
+    except ImportError as error:
+        raise ConfigError("--engine ray needs Ray: pip install 'signgen[ray]'") from error
 
     _check_checkpoint(config.renderer)
     started_here = not ray.is_initialized()
@@ -62,15 +65,15 @@ def run_ray(config: BatchConfig, jobs: Sequence[ClipJob], events: BatchEvents) -
 
 
 def _connect(ray: Any, config: BatchConfig) -> None:
-    if config.address is not None:
-        ray.init(address=config.address, logging_level=logging.WARNING, log_to_driver=False)
-    else:
-        ray.init(
-            num_cpus=config.cpus,
-            include_dashboard=False,
-            logging_level=logging.WARNING,
-            log_to_driver=False,
-        )
+    quiet = {"logging_level": logging.WARNING, "log_to_driver": False}
+    try:
+        if config.address is not None:
+            ray.init(address=config.address, **quiet)
+        else:
+            ray.init(num_cpus=config.cpus, include_dashboard=False, **quiet)
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        where = f"the Ray cluster at {config.address!r}" if config.address else "a local Ray"
+        raise ConfigError(f"could not start or join {where}: {_first_line(error)}") from error
 
 
 def _actors(ray: Any, config: BatchConfig) -> list[Any]:
