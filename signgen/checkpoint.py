@@ -62,6 +62,7 @@ def save_checkpoint(
     target = Path(directory)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a checkpoint is meant to be shared
     try:
         config = {"format": FORMAT, "model": model.config.to_dict()}
         (staging / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
