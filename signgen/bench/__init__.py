@@ -1,0 +1,25 @@
+"""`signgen bench`: the rows of the field side by side on one held-out clip (issue 9)."""
+
+from signgen.bench.checks import Check, evaluate_checks
+from signgen.bench.config import BenchConfig
+from signgen.bench.results import BenchReport, RowResult, write_json
+from signgen.bench.runner import run_bench
+from signgen.bench.search import KSearch, KTrial, choose_k
+from signgen.bench.table import bench_table, checks_table, k_search_table, plot_bench
+
+__all__ = [
+    "BenchConfig",
+    "BenchReport",
+    "Check",
+    "KSearch",
+    "KTrial",
+    "RowResult",
+    "bench_table",
+    "checks_table",
+    "choose_k",
+    "evaluate_checks",
+    "k_search_table",
+    "plot_bench",
+    "run_bench",
+    "write_json",
+]

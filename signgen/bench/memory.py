@@ -1,0 +1,148 @@
+"""Peak memory of a long render: the frame loop must not grow with the clip's length.
+
+`measure_memory` renders the same signer for N and 4N frames (poses of the held-out real
+recording played back and forth) straight into an mp4, as `signgen render` does, sampling
+the process's resident set size after every frame. Flat memory shows as the same peak for
+both lengths; a leak (frames kept, a growing cache) as a peak that grows with the frames.
+The ffmpeg encoder is a child process: its memory is not in these figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import resource
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+
+import numpy as np
+from rich.table import Table
+
+from signgen.errors import SigngenError
+from signgen.pose.sequence import PoseSequence
+from signgen.render import Frame, Renderer, RenderOptions, render_to_video
+from signgen.synth.dataset import heldout_clip
+
+MIB = 1024.0 * 1024.0
+# Poses drawn from the held-out clip before being played back and forth to any length.
+SOURCE_FRAMES = 200
+
+
+@dataclass(frozen=True)
+class MemoryPoint:
+    """One render of ``frames`` frames: resident memory (MiB) before, at its peak, after."""
+
+    frames: int
+    seconds: float
+    rss_before_mib: float
+    rss_peak_mib: float
+    rss_after_mib: float
+
+
+@dataclass(frozen=True)
+class MemoryReport:
+    """Renders of increasing length; ``growth_mib`` = last peak minus first peak."""
+
+    points: tuple[MemoryPoint, ...]
+    max_rss_mib: float  # the process's lifetime peak (getrusage), loading included
+
+    @property
+    def growth_mib(self) -> float:
+        return self.points[-1].rss_peak_mib - self.points[0].rss_peak_mib
+
+
+def rss_mib() -> float:
+    """Current resident set size of this process in MiB (Linux; the lifetime peak elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / MIB
+    except (OSError, ValueError, IndexError):
+        return _max_rss_mib()
+
+
+def _max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def looped_poses(poses: PoseSequence, frames: int) -> PoseSequence:
+    """``poses`` played forward then backward until ``frames`` frames (no jump at the seams)."""
+    n = poses.num_frames
+    cycle = np.concatenate([np.arange(n), np.arange(n - 2, 0, -1)]) if n > 1 else np.zeros(1)
+    order = cycle[np.arange(frames) % len(cycle)].astype(int)
+    return poses.replace(xy=poses.xy[order], conf=poses.conf[order], glosses=())
+
+
+def measure_memory(
+    renderer: Renderer,
+    lengths: Sequence[int],
+    options: RenderOptions | None = None,
+    clip_index: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> MemoryReport:
+    """Render clips of ``lengths`` frames (increasing) into a temporary mp4 each.
+
+    options: default render options (the poses are already in the frame, so not refitted).
+    """
+    options = options or RenderOptions(fit_poses=False)
+    source = heldout_clip(clip_index, min(SOURCE_FRAMES, max(lengths)), renderer.size)
+    points = []
+    with tempfile.TemporaryDirectory(prefix="signgen-bench-memory-") as folder:
+        for length in lengths:
+            poses = looped_poses(source.poses, length)
+            before = peak = rss_mib()
+
+            def sample(frame: Frame, length: int = length) -> None:
+                nonlocal peak
+                peak = max(peak, rss_mib())
+                if progress is not None:
+                    progress(f"memory: {length} frames", frame.index + 1, length)
+
+            start = perf_counter()
+            render_to_video(
+                renderer, source.reference, poses, options, Path(folder) / f"clip{length}.mp4",
+                reference_pose=source.reference_pose, progress=sample,
+            )  # fmt: skip
+            points.append(MemoryPoint(length, perf_counter() - start, before, peak, rss_mib()))
+    return MemoryReport(tuple(points), _max_rss_mib())
+
+
+def memory_table(report: MemoryReport) -> Table:
+    """Frames, seconds, RSS before / peak / after (MiB) per length, and the growth."""
+    table = Table(title="peak resident memory vs clip length (frame loop + mp4 writer)",
+                  title_justify="left")  # fmt: skip
+    for column in ("frames", "seconds", "RSS before", "RSS peak", "RSS after"):
+        table.add_column(column, justify="right")
+    for p in report.points:
+        table.add_row(str(p.frames), f"{p.seconds:.1f}", f"{p.rss_before_mib:.0f} MiB",
+                      f"{p.rss_peak_mib:.0f} MiB", f"{p.rss_after_mib:.0f} MiB")  # fmt: skip
+    table.caption = (
+        f"peak growth from {report.points[0].frames} to {report.points[-1].frames} frames: "
+        f"{report.growth_mib:+.1f} MiB; process peak {report.max_rss_mib:.0f} MiB"
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def write_memory(report: MemoryReport, path: str | Path) -> Path:
+    """JSON ``{"format": "signgen.bench-memory/1", "points": [...], ...}``, atomically."""
+    path = Path(path)
+    document = {
+        "format": "signgen.bench-memory/1",
+        "points": [dataclasses.asdict(p) for p in report.points],
+        "growth_mib": report.growth_mib,
+        "max_rss_mib": report.max_rss_mib,
+    }
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(json.dumps(document, indent=1))
+        os.replace(temp, path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        message = f"cannot write the memory report: {error.strerror}"
+        raise SigngenError(message, path=path) from error
+    return path

@@ -1,0 +1,115 @@
+"""Typed records of a benchmark run and their JSON form (``"format": "signgen.bench/1"``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from signgen.bench.search import KSearch
+from signgen.errors import SigngenError
+
+FORMAT = "signgen.bench/1"
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One row: how fast and how good, on ``frames`` frames of the held-out clip.
+
+    Latency (ms) is over the frames after frame 0 (always a cold start): p50/p95 of the
+    per-frame total, fps = 1000 / mean. ``nfe`` is the mean network evaluations per frame
+    after frame 0, ``nfe_first`` those of frame 0. Quality is against the ground truth:
+    SSIM, hand-crop SSIM, limb PSNR (dB), flicker (mean |frame_k - frame_k-1|, [0, 1]) and
+    ``flicker_ratio`` = flicker / the ground truth's; ``drift`` = mean SSIM of the first 50
+    frames minus that of the last 50 (None under 100 frames). ``ssim_50`` is SSIM over the
+    50-step row's frames (the like-for-like comparison), ``speedup`` the 50-step row's p50
+    over this p50. ``stage_ms``: mean ms per stage (pose, cond, sample, decode, encode).
+    """
+
+    name: str
+    frames: int
+    p50_ms: float
+    p95_ms: float
+    fps: float
+    nfe: float
+    nfe_first: int
+    ssim: float
+    hand_ssim: float
+    limb_psnr: float
+    flicker: float
+    flicker_ratio: float
+    drift: float | None
+    ssim_50: float
+    speedup: float | None = None
+    over_budget: int | None = None
+    stage_ms: dict[str, float] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    """A whole run: the rows (50-step first), the K search, and what it ran on.
+
+    machine: CPU/GPU name, threads, torch version, dtype, device. clip: held-out clip index,
+    frames, fps, the ground truth's flicker, frames of the 50-step row. compile_s: seconds
+    spent compiling (torch.compile; None without), excluded from every row's figures.
+    """
+
+    rows: tuple[RowResult, ...]
+    k_search: KSearch
+    machine: dict[str, Any]
+    clip: dict[str, Any]
+    checkpoint: str
+    compile_s: float | None = None
+    setup_s: dict[str, float] = field(default_factory=dict)
+
+    def row(self, name: str) -> RowResult:
+        for row in self.rows:
+            if row.name == name:
+                return row
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _finite(
+            {
+                "format": FORMAT,
+                "checkpoint": self.checkpoint,
+                "machine": self.machine,
+                "clip": self.clip,
+                "compile_s": self.compile_s,
+                "setup_s": self.setup_s,
+                "k_search": dataclasses.asdict(self.k_search),
+                "rows": [dataclasses.asdict(row) for row in self.rows],
+            }
+        )
+
+
+def write_json(report: BenchReport, path: str | Path, extra: dict[str, Any] | None = None) -> Path:
+    """Write ``report`` (plus ``extra`` top-level entries, e.g. the checks) atomically."""
+    path = Path(path)
+    document = {**report.to_dict(), **_finite(extra or {})}
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(json.dumps(document, indent=1))
+        os.replace(temp, path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        message = f"cannot write the benchmark report: {error.strerror}"
+        raise SigngenError(message, path=path) from error
+    return path
+
+
+def _finite(value: Any) -> Any:
+    """NaN/inf -> None, so the JSON is standard (no NaN literals)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

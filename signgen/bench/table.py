@@ -1,0 +1,113 @@
+"""The benchmark as a rich table (rows, K search, checks) and as a latency-vs-quality PNG."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.table import Table
+
+from signgen.bench.checks import Check
+from signgen.bench.machine import describe
+from signgen.bench.results import BenchReport
+from signgen.errors import SigngenError
+
+COLUMNS = ("row", "frames", "p50 ms", "p95 ms", "fps", "NFE", "SSIM", "hand SSIM",
+           "limb PSNR", "flicker/GT", "drift", "speed-up")  # fmt: skip
+
+
+def _optional(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def bench_table(report: BenchReport) -> Table:
+    """One row per benchmark row; the caption names the machine and the clip."""
+    clip = report.clip
+    table = Table(
+        title=f"signgen bench: {report.checkpoint}, held-out clip {clip['index']}, "
+        f"{clip['frames']} frames at {clip['size']}x{clip['size']}",
+        title_justify="left",
+    )
+    for column in COLUMNS:
+        table.add_column(column, justify="left" if column == "row" else "right")
+    for row in report.rows:
+        table.add_row(
+            row.name, str(row.frames), f"{row.p50_ms:.1f}", f"{row.p95_ms:.1f}", f"{row.fps:.1f}",
+            f"{row.nfe:.2f}", f"{row.ssim:.4f}", f"{row.hand_ssim:.4f}", f"{row.limb_psnr:.2f}",
+            f"{row.flicker_ratio:.2f}", _optional(row.drift, "+.4f"),
+            _optional(row.speedup, ".1f") + "x",
+        )  # fmt: skip
+    notes = [describe(report.machine)]
+    if clip["frames_50"] < clip["frames"]:
+        notes.append(
+            f"the 50-step row ran on the first {clip['frames_50']} frames only; the K search "
+            f"compares SSIM on those frames"
+        )
+    notes.append("ms/frame over frames 1.. (frame 0 is always cold); NFE per frame likewise")
+    if report.compile_s is not None:
+        notes.append(f"torch.compile: {report.compile_s:.1f} s (excluded)")
+    table.caption = "\n".join(notes)
+    table.caption_justify = "left"
+    return table
+
+
+def k_search_table(report: BenchReport) -> Table:
+    search = report.k_search
+    table = Table(title="K search: cold K steps vs the 50-step row", title_justify="left")
+    for column in ("K", "SSIM", "gap", "within"):
+        table.add_column(column, justify="right")
+    for t in search.trials:
+        table.add_row(str(t.k), f"{t.ssim:.4f}", f"{t.gap:+.4f}", "yes" if t.within else "no")
+    table.caption = (
+        f"50-step SSIM {search.reference_ssim:.4f} on the first {report.clip['frames_50']} "
+        f"frames; the smallest K within {search.tolerance:g}: K = {search.k}"
+        + ("" if search.found else " (none within: the best one)")
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def checks_table(checks: list[Check]) -> Table:
+    table = Table(title="issue 9 targets", title_justify="left")
+    for column in ("check", "measured", "target", ""):
+        table.add_column(column, justify="left" if column == "check" else "right")
+    for check in checks:
+        mark = "[green]pass[/]" if check.passed else "[red]miss[/]"
+        table.add_row(check.name, f"{check.value:.3f}", check.target, mark)
+    return table
+
+
+def plot_bench(report: BenchReport, path: str | Path) -> Path:
+    """PNG: p50 ms/frame (log x) against SSIM and hand-crop SSIM, one labelled point per row,
+    with the 40 ms real-time line."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only; never opens a window
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.5), constrained_layout=True)
+    for axis, metric, label in ((axes[0], "ssim_50", "SSIM"), (axes[1], "hand_ssim", "hand SSIM")):
+        for row in report.rows:
+            value = getattr(row, metric)
+            axis.scatter(row.p50_ms, value, s=36, zorder=3)
+            axis.annotate(row.name, (row.p50_ms, value), fontsize=7, xytext=(4, 3),
+                          textcoords="offset points")  # fmt: skip
+        axis.axvline(40.0, color="crimson", linestyle="--", linewidth=1, label="40 ms (25 fps)")
+        axis.set_xscale("log")
+        axis.set_xlabel("p50 ms per frame (log)")
+        axis.set_ylabel(label if metric != "ssim_50" else "SSIM (50-step row's frames)")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(loc="lower right", fontsize=8)
+    figure.suptitle(f"latency vs quality: {describe(report.machine)}", fontsize=10)
+    path = Path(path)
+    temp = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(temp, dpi=110, format="png")
+        os.replace(temp, path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise SigngenError(f"cannot write the plot: {error.strerror}", path=path) from error
+    finally:
+        plt.close(figure)
+    return path
