@@ -6,6 +6,7 @@ Every command module registers itself on `app` when imported below.
 # Command modules (import order = help order).
 from signgen.cli import (
     batch,  # noqa: F401, E402
+    bench,  # noqa: F401, E402
     eval,  # noqa: F401, E402
     extract,  # noqa: F401, E402
     gloss,  # noqa: F401, E402
