@@ -106,6 +106,9 @@ def flow_command(
     save_every: SaveEvery = None,
     fresh_per_step: Fresh = None,
     resume: Resume = False,
+    channels: Annotated[
+        str | None, typer.Option("--channels", help="UNet widths, e.g. 48,96,192.")
+    ] = None,
     rollout_after: Annotated[
         int | None, typer.Option("--rollout-after", help="Steps before self-rollout starts.")
     ] = None,
@@ -118,7 +121,8 @@ def flow_command(
                    batch_size=batch_size, lr=lr, seed=seed, threads=threads, workers=workers,
                    bf16=bf16, eval_every=eval_every, eval_pairs=eval_pairs,
                    save_every_s=save_every, resume=resume or None,
-                   rollout_after=rollout_after, fresh_per_step=fresh_per_step)  # fmt: skip
+                   rollout_after=rollout_after, fresh_per_step=fresh_per_step,
+                   block_channels=channels)  # fmt: skip
     try:
         _report(train_flow(build_config(FlowTrainConfig, config, options)))
     except SigngenError as error:

@@ -36,7 +36,7 @@ class TrainConfig:
     workers: int = 0
     pool_size: int = 2048  # rendered pairs kept in memory (see signgen.train.data)
     fresh_per_step: int = 4  # new pairs rendered per step
-    threads: int = 2
+    threads: int = 1  # 2 threads on 2 shared cores ran 3-30x slower (OpenMP oversubscription)
     bf16: bool = True  # autocast + channels_last: ~10x faster steps on this CPU (measured)
     log_every: int = 20
     eval_every: int = 500
@@ -74,6 +74,7 @@ class FlowTrainConfig(TrainConfig):
     hand_weight: float = 2.0
     limb_weight: float = 1.0
     eval_steps: int = 2  # cold sampling steps of the periodic held-out evaluation
+    block_channels: tuple[int, ...] | None = None  # UNet widths; None = the checkpoint's
 
 
 C = TypeVar("C", bound=TrainConfig)
@@ -85,6 +86,9 @@ def _convert(field: dataclasses.Field[Any], value: Any) -> Any:
         return None
     if "Path" in kind:
         return Path(value)
+    if "tuple[int" in kind:
+        parts = value.split(",") if isinstance(value, str) else value
+        return tuple(int(p) for p in parts)
     if kind == "bool":
         return bool(value)
     if kind == "int":

@@ -127,6 +127,9 @@ def encode_batch(model: RPFM, batch: Batch) -> Batch:
 def initial_model(config: FlowTrainConfig) -> RPFM:
     """A fresh flow (seeded) on top of the trained, frozen autoencoder of ``config.autoencoder``."""
     trained, model_config = load_checkpoint(config.autoencoder)
+    if config.block_channels is not None:
+        velocity = dataclasses.replace(model_config.velocity, block_channels=config.block_channels)
+        model_config = dataclasses.replace(model_config, velocity=velocity)
     torch.manual_seed(config.seed)
     model = RPFM(model_config)
     model.autoencoder.load_state_dict(trained.autoencoder.state_dict())
