@@ -44,7 +44,7 @@ class EvalConfig:
     clips: int = 1  # held-out clips 0, 2, 4, ...: held-out signers, held-out real recording
     seed: int = 0
     batch_size: int = 16
-    threads: int = 2
+    threads: int = 1
     bf16: bool = False
 
 

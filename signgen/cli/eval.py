@@ -55,6 +55,7 @@ def eval_command(
     clips: Annotated[int, typer.Option(help="Held-out clips (0 = pairs only).")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the held-out stream and noise.")] = 0,
     bf16: Annotated[bool, typer.Option("--bf16/--fp32", help="Inference precision.")] = False,
+    threads: Annotated[int, typer.Option(help="torch threads (1 on a busy 2-core machine).")] = 1,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
 ) -> None:
     """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline.
@@ -62,7 +63,7 @@ def eval_command(
     Example: signgen eval -c checkpoints/rpfm-128 --pairs 200 --steps 2 --json eval.json
     """
     config = EvalConfig(checkpoint, pairs=pairs, steps=steps, clip_frames=clip_frames,
-                        clips=clips, seed=seed, bf16=bf16)  # fmt: skip
+                        clips=clips, seed=seed, bf16=bf16, threads=threads)  # fmt: skip
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     try:
