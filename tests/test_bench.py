@@ -161,3 +161,15 @@ def test_memory_points_for_each_length(tiny_checkpoint: Path) -> None:
         assert point.rss_after_mib <= point.rss_peak_mib and point.seconds > 0
     # 15 more 32x32 frames cannot need tens of MiB unless frames are kept.
     assert result.growth_mib < 32
+
+
+def test_markdown_table_has_a_line_per_row(report: BenchReport) -> None:
+    from signgen.bench.table import markdown_table
+
+    text = markdown_table(report)
+    lines = text.splitlines()
+    assert lines[0].startswith("| row | p50 ms |") and lines[1].count("---") == 11
+    assert [line.split(" | ")[0].lstrip("| ") for line in lines[2:9]] == [
+        row.name for row in report.rows
+    ]
+    assert f"first {FRAMES_50} frames" in text and "threads" in text

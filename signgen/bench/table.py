@@ -111,3 +111,24 @@ def plot_bench(report: BenchReport, path: str | Path) -> Path:
     finally:
         plt.close(figure)
     return path
+
+
+def markdown_table(report: BenchReport) -> str:
+    """The rows as a GitHub Markdown table (the README's performance table), with notes."""
+    header = ("row", "p50 ms", "p95 ms", "fps", "NFE/frame", "SSIM", "hand SSIM", "limb PSNR",
+              "flicker / GT", "drift", "speed-up")  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in report.rows:
+        cells = (r.name, f"{r.p50_ms:.1f}", f"{r.p95_ms:.1f}", f"{r.fps:.1f}", f"{r.nfe:.2f}",
+                 f"{r.ssim:.3f}", f"{r.hand_ssim:.3f}", f"{r.limb_psnr:.2f}",
+                 f"{r.flicker_ratio:.2f}", _optional(r.drift, "+.4f"),
+                 _optional(r.speedup, ".1f") + "x")  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    clip = report.clip
+    notes = [
+        f"{describe(report.machine)}; held-out clip {clip['index']}, {clip['frames']} frames "
+        f"at {clip['size']}x{clip['size']}; the K search picked K = {report.k_search.k}.",
+    ]
+    if clip["frames_50"] < clip["frames"]:
+        notes.append(f"The 50-step row ran on the first {clip['frames_50']} frames.")
+    return "\n".join(lines) + "\n\n" + " ".join(notes) + "\n"

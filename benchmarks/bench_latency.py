@@ -1,0 +1,63 @@
+"""The README's performance table: `signgen bench` on the shipped checkpoint, saved.
+
+    .venv/bin/python benchmarks/bench_latency.py [--checkpoint checkpoints/rpfm-128]
+        [--frames 300] [--frames-50 60] [--threads 2] [--dtype bf16] [--out benchmarks/results]
+
+Runs every row of `signgen.bench` (50-step sampler, honest cold K, SDEdit, trained warm
+start, motion-adaptive, deadline, floor) in one run on one held-out clip, then writes
+``bench.json`` and ``bench.png`` under ``--out`` and prints the rich tables and the
+Markdown table with the machine it ran on and this command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from signgen.bench import (
+    BenchConfig,
+    bench_table,
+    checks_table,
+    evaluate_checks,
+    k_search_table,
+    plot_bench,
+    run_bench,
+    write_json,
+)
+from signgen.bench.table import markdown_table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", type=Path, default=Path("checkpoints/rpfm-128"))
+    parser.add_argument("--frames", type=int, default=300)
+    parser.add_argument("--frames-50", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--dtype", default="bf16", choices=("bf16", "fp32"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    args = parser.parse_args()
+    config = BenchConfig(args.checkpoint, frames=args.frames, frames_50=args.frames_50,
+                         threads=args.threads, dtype=args.dtype)  # fmt: skip
+
+    def progress(task: str, done: int, total: int) -> None:
+        if done == total:
+            print(f"  {task}: {total} frames", file=sys.stderr, flush=True)
+
+    report = run_bench(config, progress)
+    checks = evaluate_checks(report)
+    console = Console(width=150)
+    for table in (bench_table(report), k_search_table(report), checks_table(checks)):
+        console.print(table)
+    write_json(report, args.out / "bench.json", {"checks": [vars(c) for c in checks]})
+    plot_bench(report, args.out / "bench.png")
+    print(f"\nwrote {args.out / 'bench.json'} and {args.out / 'bench.png'}\n")
+    print(markdown_table(report))
+    print(f"Command: `{shlex.join(['.venv/bin/python', *sys.argv])}`")
+
+
+if __name__ == "__main__":
+    main()
