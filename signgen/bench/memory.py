@@ -34,13 +34,20 @@ SOURCE_FRAMES = 200
 
 @dataclass(frozen=True)
 class MemoryPoint:
-    """One render of ``frames`` frames: resident memory (MiB) before, at its peak, after."""
+    """One render of ``frames`` frames: resident memory (MiB) before it (the looped poses
+    built), after its first frame (poses prepared, reference encoded), at its peak, after it.
+    ``loop_growth_mib`` = peak - first frame: what the frame loop itself added."""
 
     frames: int
     seconds: float
     rss_before_mib: float
+    rss_first_mib: float
     rss_peak_mib: float
     rss_after_mib: float
+
+    @property
+    def loop_growth_mib(self) -> float:
+        return self.rss_peak_mib - self.rss_first_mib
 
 
 @dataclass(frozen=True)
@@ -93,11 +100,13 @@ def measure_memory(
     with tempfile.TemporaryDirectory(prefix="signgen-bench-memory-") as folder:
         for length in lengths:
             poses = looped_poses(source.poses, length)
-            before = peak = rss_mib()
+            before = peak = first = rss_mib()
 
             def sample(frame: Frame, length: int = length) -> None:
-                nonlocal peak
+                nonlocal peak, first
                 peak = max(peak, rss_mib())
+                if frame.index == 0:
+                    first = peak
                 if progress is not None:
                     progress(f"memory: {length} frames", frame.index + 1, length)
 
@@ -106,7 +115,9 @@ def measure_memory(
                 renderer, source.reference, poses, options, Path(folder) / f"clip{length}.mp4",
                 reference_pose=source.reference_pose, progress=sample,
             )  # fmt: skip
-            points.append(MemoryPoint(length, perf_counter() - start, before, peak, rss_mib()))
+            points.append(
+                MemoryPoint(length, perf_counter() - start, before, first, peak, rss_mib())
+            )
     return MemoryReport(tuple(points), _max_rss_mib())
 
 
@@ -114,11 +125,13 @@ def memory_table(report: MemoryReport) -> Table:
     """Frames, seconds, RSS before / peak / after (MiB) per length, and the growth."""
     table = Table(title="peak resident memory vs clip length (frame loop + mp4 writer)",
                   title_justify="left")  # fmt: skip
-    for column in ("frames", "seconds", "RSS before", "RSS peak", "RSS after"):
+    for column in ("frames", "seconds", "RSS before", "after frame 0", "peak", "after",
+                   "loop growth"):  # fmt: skip
         table.add_column(column, justify="right")
     for p in report.points:
         table.add_row(str(p.frames), f"{p.seconds:.1f}", f"{p.rss_before_mib:.0f} MiB",
-                      f"{p.rss_peak_mib:.0f} MiB", f"{p.rss_after_mib:.0f} MiB")  # fmt: skip
+                      f"{p.rss_first_mib:.0f} MiB", f"{p.rss_peak_mib:.0f} MiB",
+                      f"{p.rss_after_mib:.0f} MiB", f"{p.loop_growth_mib:+.1f} MiB")  # fmt: skip
     table.caption = (
         f"peak growth from {report.points[0].frames} to {report.points[-1].frames} frames: "
         f"{report.growth_mib:+.1f} MiB; process peak {report.max_rss_mib:.0f} MiB"
@@ -132,7 +145,9 @@ def write_memory(report: MemoryReport, path: str | Path) -> Path:
     path = Path(path)
     document = {
         "format": "signgen.bench-memory/1",
-        "points": [dataclasses.asdict(p) for p in report.points],
+        "points": [
+            {**dataclasses.asdict(p), "loop_growth_mib": p.loop_growth_mib} for p in report.points
+        ],
         "growth_mib": report.growth_mib,
         "max_rss_mib": report.max_rss_mib,
     }

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from signgen.bench.checks import Check
 from signgen.bench.machine import describe
@@ -51,20 +53,19 @@ def bench_table(report: BenchReport) -> Table:
     return table
 
 
-def k_search_table(report: BenchReport) -> Table:
+def k_search_table(report: BenchReport) -> Group:
     search = report.k_search
-    table = Table(title="K search: cold K steps vs the 50-step row", title_justify="left")
+    table = Table(title="K search", title_justify="left")
     for column in ("K", "SSIM", "gap", "within"):
         table.add_column(column, justify="right")
     for t in search.trials:
         table.add_row(str(t.k), f"{t.ssim:.4f}", f"{t.gap:+.4f}", "yes" if t.within else "no")
-    table.caption = (
-        f"50-step SSIM {search.reference_ssim:.4f} on the first {report.clip['frames_50']} "
-        f"frames; the smallest K within {search.tolerance:g}: K = {search.k}"
-        + ("" if search.found else " (none within: the best one)")
+    summary = Text(
+        f"cold K steps vs the 50-step row (SSIM {search.reference_ssim:.4f} on the first "
+        f"{report.clip['frames_50']} frames): the smallest K within {search.tolerance:g} is "
+        f"K = {search.k}" + ("" if search.found else " (none within: the best one)")
     )
-    table.caption_justify = "left"
-    return table
+    return Group(table, summary)
 
 
 def checks_table(checks: list[Check]) -> Table:
