@@ -149,9 +149,9 @@ def evaluate_pairs(
     truth, mask = np.concatenate(truths), np.concatenate(masks)
     names = {
         "copy": ("copy reference (baseline)", 0),
-        "auto": ("autoencoder round trip (ceiling)", 0),
-        "cold": (f"cold {config.steps}-step, fixed noise", config.steps),
-        "warm": ("warm 1-step from the true previous frame", 1),
+        "auto": ("autoencoder (ceiling)", 0),
+        "cold": (f"cold {config.steps}-step", config.steps),
+        "warm": ("warm 1-step, true previous", 1),
     }
     return tuple(
         PairRow(name, nfe, score(np.concatenate(outputs[key]), truth, mask))
@@ -221,9 +221,9 @@ def evaluate_clip(
     truth, masks = clip.frames, clip.masks
     warm_nfe = (config.steps + frames - 1) / frames
     return (
-        _clip_row(f"clip {index}: cold {config.steps}-step, fixed noise", config.steps,
+        _clip_row(f"clip {index} cold {config.steps}-step", config.steps,
                   np.concatenate(cold), truth, masks),
-        _clip_row(f"clip {index}: warm start, 1 NFE/frame", warm_nfe, np.concatenate(warm),
+        _clip_row(f"clip {index} warm", warm_nfe, np.concatenate(warm),
                   truth, masks),
     )  # fmt: skip
 
