@@ -16,6 +16,7 @@ from signgen.bench import (
     choose_k,
     evaluate_checks,
     plot_bench,
+    read_json,
     run_bench,
     write_json,
 )
@@ -98,6 +99,7 @@ def test_json_report_has_every_field(report: BenchReport, tmp_path: Path) -> Non
     assert len(document["checks"]) == 8
     assert all(isinstance(c["passed"], bool) for c in document["checks"])
     assert [c["value"] for c in document["checks"]] == [c.value for c in checks]
+    assert read_json(path) == report  # NaN-free figures survive the round trip exactly
 
 
 def test_plot_is_a_png(report: BenchReport, tmp_path: Path) -> None:

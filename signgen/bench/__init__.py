@@ -2,7 +2,7 @@
 
 from signgen.bench.checks import Check, evaluate_checks
 from signgen.bench.config import BenchConfig
-from signgen.bench.results import BenchReport, RowResult, write_json
+from signgen.bench.results import BenchReport, RowResult, read_json, write_json
 from signgen.bench.runner import run_bench
 from signgen.bench.search import KSearch, KTrial, choose_k
 from signgen.bench.table import bench_table, checks_table, k_search_table, plot_bench
@@ -20,6 +20,7 @@ __all__ = [
     "evaluate_checks",
     "k_search_table",
     "plot_bench",
+    "read_json",
     "run_bench",
     "write_json",
 ]

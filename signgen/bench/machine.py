@@ -39,6 +39,8 @@ def machine_info(device: torch.device, dtype: torch.dtype) -> dict[str, Any]:
         "python": platform.python_version(),
         "device": str(device),
         "dtype": str(dtype).removeprefix("torch."),
+        # Other work on the machine slows every row alike but inflates the figures.
+        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
     if device.type == "cuda":
         info["gpu"] = torch.cuda.get_device_name(device)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from signgen.bench.search import KSearch
+from signgen.bench.search import KSearch, KTrial
 from signgen.errors import SigngenError
 
 FORMAT = "signgen.bench/1"
@@ -113,3 +113,25 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+def read_json(path: str | Path) -> BenchReport:
+    """Read a report written by `write_json` (to re-plot or re-tabulate it)."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text())
+        if document.get("format") != FORMAT:
+            raise ValueError(f"format is {document.get('format')!r}, expected {FORMAT!r}")
+        search = dict(document["k_search"])
+        search["trials"] = tuple(KTrial(**t) for t in search["trials"])
+        return BenchReport(
+            rows=tuple(RowResult(**row) for row in document["rows"]),
+            k_search=KSearch(**search),
+            machine=dict(document["machine"]),
+            clip=dict(document["clip"]),
+            checkpoint=str(document["checkpoint"]),
+            compile_s=document["compile_s"],
+            setup_s=dict(document["setup_s"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SigngenError(f"not a readable benchmark report: {error}", path=path) from error

@@ -10,6 +10,7 @@ see the same machine.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
@@ -116,7 +117,10 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> BenchRep
     built = perf_counter()
     if config.compile:
         compile_network(renderer)
-    render_row(renderer, clip, warm_rows(config)[TRAINED], max(config.warmup, 2))
+    with warnings.catch_warnings():
+        # torch.compile warns about diffusers internals while tracing; nothing to act on.
+        warnings.simplefilter("ignore", UserWarning)
+        render_row(renderer, clip, warm_rows(config)[TRAINED], max(config.warmup, 2))
     warmed = perf_counter()
 
     def task(name: str, total: int) -> Callable[[int], None] | None:

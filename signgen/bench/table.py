@@ -79,26 +79,30 @@ def checks_table(checks: list[Check]) -> Table:
 
 
 def plot_bench(report: BenchReport, path: str | Path) -> Path:
-    """PNG: p50 ms/frame (log x) against SSIM and hand-crop SSIM, one labelled point per row,
-    with the 40 ms real-time line."""
+    """PNG: p50 ms/frame (log x) against SSIM and hand-crop SSIM, one marker per row (named
+    in a shared legend), with the 40 ms real-time line."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only; never opens a window
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4.5), constrained_layout=True)
-    for axis, metric, label in ((axes[0], "ssim_50", "SSIM"), (axes[1], "hand_ssim", "hand SSIM")):
-        for row in report.rows:
-            value = getattr(row, metric)
-            axis.scatter(row.p50_ms, value, s=36, zorder=3)
-            axis.annotate(row.name, (row.p50_ms, value), fontsize=7, xytext=(4, 3),
-                          textcoords="offset points")  # fmt: skip
+    figure, axes = plt.subplots(1, 2, figsize=(11, 5), layout="constrained")
+    markers = "osD^v<>Xph*"
+    panels = ((axes[0], "ssim_50", f"SSIM (first {report.clip['frames_50']} frames)"),
+              (axes[1], "hand_ssim", "hand-crop SSIM (each row's frames)"))  # fmt: skip
+    for axis, metric, label in panels:
+        for i, row in enumerate(report.rows):
+            axis.scatter(row.p50_ms, getattr(row, metric), s=60, marker=markers[i % 11],
+                         label=row.name, zorder=3)  # fmt: skip
         axis.axvline(40.0, color="crimson", linestyle="--", linewidth=1, label="40 ms (25 fps)")
         axis.set_xscale("log")
+        lows = [r.p50_ms for r in report.rows]
+        axis.set_xlim(min(lows) / 1.5, max(lows) * 1.5)
         axis.set_xlabel("p50 ms per frame (log)")
-        axis.set_ylabel(label if metric != "ssim_50" else "SSIM (50-step row's frames)")
+        axis.set_ylabel(label)
         axis.grid(True, which="both", alpha=0.3)
-        axis.legend(loc="lower right", fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8)
     figure.suptitle(f"latency vs quality: {describe(report.machine)}", fontsize=10)
     path = Path(path)
     temp = path.with_name(f".{path.stem}.partial{path.suffix}")
