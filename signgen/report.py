@@ -185,6 +185,7 @@ def plot_report(report: LatencyReport, path: str | Path) -> Path:
 
     matplotlib.use("Agg")  # files only; never opens a window
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     summary = report.summary()
     index = np.array([f.index for f in report.frames])
@@ -204,6 +205,7 @@ def plot_report(report: LatencyReport, path: str | Path) -> Path:
     top.legend(loc="upper right", fontsize=8, ncols=3)
     bottom.step(index, [f.nfe for f in report.frames], where="mid", color="black")
     bottom.set_ylabel("NFE")
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
     bottom.set_xlabel("frame")
     path = Path(path)
     temp = path.with_name(f".{path.stem}.partial{path.suffix}")
