@@ -24,6 +24,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from signgen.errors import VideoError
+from signgen.io.atomic import FILE_MODE
 from signgen.pose.sequence import GlossSpan
 
 # Visually lossless for synthetic renders and fast enough to stay off the frame budget.
@@ -121,6 +122,7 @@ class VideoWriter:
         encoder, self._encoder = self._encoder, None
         try:
             encoder.close()
+            os.chmod(self._temp, FILE_MODE)  # mkstemp made it private (0600)
             os.replace(self._temp, self.path)
         except OSError as error:
             self._temp.unlink(missing_ok=True)
@@ -177,9 +179,7 @@ def _reserve_temp(path: Path) -> Path:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".partial", dir=path.parent
-        )
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     except OSError as error:
         raise VideoError(f"cannot write into {path.parent}: {error.strerror}", path=path) from error
     os.close(handle)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from signgen.errors import VideoError
+from signgen.io.atomic import FILE_MODE
 from signgen.pose.sequence import GlossSpan
 from signgen.video import (
     VideoWriter,
@@ -69,6 +70,8 @@ def test_file_appears_only_when_complete(tmp_path: Path) -> None:
         assert not target.exists()
         assert len(list(tmp_path.glob(".out.mp4.*.partial"))) == 1
     assert target.exists() and probe_video(target).num_frames == 5
+    # The finished video gets the usual permissions, not the temp file's private 0600.
+    assert target.stat().st_mode & 0o777 == FILE_MODE
 
 
 @pytest.mark.parametrize("interruption", [RuntimeError, KeyboardInterrupt])

@@ -22,8 +22,8 @@ def _umask() -> int:
 
 
 # mkstemp/mkdtemp create private (0600/0700) entries; outputs get the usual permissions.
-_FILE_MODE = 0o666 & ~_umask()
-_FOLDER_MODE = 0o777 & ~_umask()
+FILE_MODE = 0o666 & ~_umask()
+FOLDER_MODE = 0o777 & ~_umask()
 
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], None]) -> None:
@@ -37,7 +37,7 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], None]) -> None:
     try:
         with os.fdopen(fd, "wb") as file:
             write(file)
-        os.chmod(tmp, _FILE_MODE)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
@@ -60,7 +60,7 @@ def write_folder_atomic(path: str | Path, fill: Callable[[Path], None]) -> None:
         raise PoseFileError(f"cannot write: {error.strerror}", path=path) from None
     try:
         fill(tmp)
-        os.chmod(tmp, _FOLDER_MODE)
+        os.chmod(tmp, FOLDER_MODE)
         if path.is_dir():
             old = path.with_name(f".{path.name}.old")
             shutil.rmtree(old, ignore_errors=True)
