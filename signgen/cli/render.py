@@ -8,25 +8,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.checkpoint import CONFIG_FILE, WEIGHTS_FILE
 from signgen.cli.app import app, console, fail
 from signgen.errors import CheckpointError, ConfigError, SigngenError
-from signgen.gloss import FingerspellingWarning, Lexicon, glosses_to_poses
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
 from signgen.pose.sequence import PoseSequence
-from signgen.render import Frame, Renderer, RenderOptions, RenderResult, render_to_video
-from signgen.render.poses import check_poses, estimate_reference_pose, frame_reference_pose
-from signgen.report import latency_table, plot_report, write_report
-from signgen.sampler import Method
-from signgen.video import write_webvtt
+
+# torch, diffusers and the model load only when a command runs: `signgen --help` stays fast.
+if TYPE_CHECKING:
+    from signgen.render import Frame, RenderOptions, RenderResult
+    from signgen.sampler import Method
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKPOINT = REPO / "checkpoints" / "rpfm-128"
@@ -123,6 +121,8 @@ def render_command(
 
     Or from gloss text: signgen render signer.png --gloss "A B C" -o abc.mp4
     """
+    from signgen.render import RenderOptions
+
     try:
         options = RenderOptions(
             steps=steps,
@@ -149,6 +149,11 @@ def render_command(
 
 def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     """Read the inputs, check them, render to ``job.out`` and write the sidecars."""
+    from signgen.render import Renderer, render_to_video
+    from signgen.render.poses import check_poses
+    from signgen.report import plot_report, write_report
+    from signgen.video import write_webvtt
+
     read_image(job.reference)  # a bad reference fails before the model is loaded
     sequence = _load_sequence(job)
     check_poses(sequence, job.poses)
@@ -176,6 +181,8 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
 
 
 def _reference_pose(source: str | None, image: np.ndarray, size: int) -> PoseSequence | None:
+    from signgen.render.poses import estimate_reference_pose, frame_reference_pose
+
     if source is None:
         return None  # the renderer assumes a synthetic signer's rest pose
     if source == "auto":
@@ -197,6 +204,8 @@ def _load_sequence(job: RenderJob) -> PoseSequence:
 def _read_sequence(job: RenderJob) -> PoseSequence:
     if job.poses is not None:
         return read_poses(job.poses)
+    from signgen.gloss import FingerspellingWarning, Lexicon, glosses_to_poses
+
     assert job.gloss is not None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FingerspellingWarning)
@@ -245,6 +254,8 @@ def _method(name: str) -> Method:
 
 
 def _print_summary(job: RenderJob, result: RenderResult) -> None:
+    from signgen.report import latency_table
+
     out_console.print(latency_table(result.report))
     video = result.video
     out_console.print(
@@ -284,6 +295,8 @@ def demo_command(
     )
     try:
         _check_demo(job)
+        from signgen.render import RenderOptions
+
         result = run_render(job, RenderOptions())
     except SigngenError as error:
         fail(error)
@@ -293,6 +306,8 @@ def demo_command(
 
 def _check_demo(job: RenderJob) -> None:
     """Say exactly what is missing before anything runs."""
+    from signgen.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+
     for path in (job.reference, job.poses, DEMO_REFERENCE_POSE):
         if path is not None and not path.is_file():
             raise SigngenError("the demo input is missing (is this a full checkout?)", path=path)
