@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,7 +14,10 @@ from rich.table import Table
 
 from signgen.cli.app import app, console, fail
 from signgen.errors import SigngenError
-from signgen.eval import EvalConfig, EvalReport, evaluate
+
+# torch and the model load only when the command runs: `signgen --help` stays fast.
+if TYPE_CHECKING:
+    from signgen.eval import EvalReport
 
 
 def _tables(report: EvalReport) -> list[Table]:
@@ -61,6 +64,8 @@ def eval_command(
 
     Example: signgen eval -c checkpoints/rpfm-128 --pairs 200 --steps 2 --json eval.json
     """
+    from signgen.eval import EvalConfig, evaluate
+
     config = EvalConfig(checkpoint, pairs=pairs, steps=steps, clip_frames=clip_frames,
                         clips=clips, seed=seed, bf16=bf16, threads=threads)  # fmt: skip
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from signgen.checkpoint import export_checkpoint
 from signgen.cli.app import app, console, fail
 from signgen.errors import ConfigError, SigngenError
-from signgen.train import (
-    AutoencoderTrainConfig,
-    FlowTrainConfig,
-    TrainResult,
-    build_config,
-    train_autoencoder,
-    train_flow,
-)
+
+# torch and the model load only when a command runs: `signgen --help` stays fast.
+if TYPE_CHECKING:
+    from signgen.train import TrainResult
 
 train_app = typer.Typer(
     name="train",
@@ -81,6 +76,8 @@ def autoencoder_command(
                    eval_pairs=eval_pairs, save_every_s=save_every, resume=resume or None,
                    tiny=tiny or None, fresh_per_step=fresh_per_step)  # fmt: skip
     try:
+        from signgen.train import AutoencoderTrainConfig, build_config, train_autoencoder
+
         _report(train_autoencoder(build_config(AutoencoderTrainConfig, config, options)))
     except SigngenError as error:
         fail(error)
@@ -124,6 +121,8 @@ def flow_command(
                    rollout_after=rollout_after, fresh_per_step=fresh_per_step,
                    block_channels=channels)  # fmt: skip
     try:
+        from signgen.train import FlowTrainConfig, build_config, train_flow
+
         _report(train_flow(build_config(FlowTrainConfig, config, options)))
     except SigngenError as error:
         fail(error)
@@ -148,6 +147,8 @@ def export_command(
                 extra = {"eval": json.loads(eval_json.read_text())}
             except (OSError, json.JSONDecodeError) as error:
                 raise ConfigError(f"unreadable eval report: {error}", path=eval_json) from error
+        from signgen.checkpoint import export_checkpoint
+
         folder = export_checkpoint(run, out, extra_info=extra)
     except SigngenError as error:
         fail(error)
