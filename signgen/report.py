@@ -9,7 +9,6 @@ mp4). Work done once per clip (pose preparation, reference encoding) is ``setup_
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import numpy as np
 from rich.table import Table
 
 from signgen.errors import SigngenError
+from signgen.io.atomic import replace_via_temp
 
 FORMAT = "signgen.latency/1"
 STAGES: tuple[str, ...] = ("pose", "cond", "sample", "decode", "encode")
@@ -207,25 +207,13 @@ def plot_report(report: LatencyReport, path: str | Path) -> Path:
     bottom.set_ylabel("NFE")
     bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
     bottom.set_xlabel("frame")
-    path = Path(path)
-    temp = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
-        figure.savefig(temp, dpi=110, format="png")
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise SigngenError(f"cannot write the plot: {error.strerror}", path=path) from error
+        return replace_via_temp(
+            path, lambda temp: figure.savefig(temp, dpi=110, format="png"), "the plot"
+        )
     finally:
         plt.close(figure)
-    return path
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise SigngenError(f"cannot write the report: {error.strerror}", path=path) from error
+    replace_via_temp(path, lambda temp: temp.write_bytes(data), "the report")

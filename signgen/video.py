@@ -24,7 +24,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from signgen.errors import VideoError
-from signgen.io.atomic import FILE_MODE
+from signgen.io.atomic import FILE_MODE, replace_via_temp
 from signgen.pose.sequence import GlossSpan
 
 # Visually lossless for synthetic renders and fast enough to stay off the frame budget.
@@ -252,14 +252,10 @@ def write_webvtt(spans: Iterable[GlossSpan], fps: float, path: str | Path) -> Pa
     for index, span in enumerate(sorted(spans, key=lambda s: s.start), start=1):
         start, end = _vtt_time(span.start / fps), _vtt_time(span.end / fps)
         lines += [str(index), f"{start} --> {end}", span.gloss, ""]
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        temp.write_text("\n".join(lines), encoding="utf-8")
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise VideoError(f"cannot write subtitles: {error.strerror}", path=path) from error
-    return path
+    text = "\n".join(lines)
+    return replace_via_temp(
+        path, lambda temp: temp.write_text(text, encoding="utf-8"), "subtitles", VideoError
+    )
 
 
 def _vtt_time(seconds: float) -> str:

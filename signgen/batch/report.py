@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from rich.table import Table
 
-from signgen.errors import SigngenError
+from signgen.io.atomic import replace_via_temp
 from signgen.report import LatencyReport
 
 FORMAT = "signgen.batch/1"
@@ -105,15 +104,11 @@ class BatchReport:
 
 def write_batch_report(report: BatchReport) -> Path:
     """``<out>/batch_report.json``, written atomically."""
-    path = report.out / REPORT_NAME
-    temp = report.out / f".{REPORT_NAME}.partial"  # one batch per folder (the folder's lock)
-    try:
-        temp.write_text(json.dumps(report.to_json(), indent=1))
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise SigngenError(f"cannot write the batch report: {error.strerror}", path=path) from error
-    return path
+    # One batch per folder (the folder's lock), so one temp name is enough.
+    text = json.dumps(report.to_json(), indent=1)
+    return replace_via_temp(
+        report.out / REPORT_NAME, lambda temp: temp.write_text(text), "the batch report"
+    )
 
 
 STYLES: dict[str, str] = {

@@ -22,7 +22,7 @@ from time import perf_counter
 import numpy as np
 from rich.table import Table
 
-from signgen.errors import SigngenError
+from signgen.io.atomic import replace_via_temp
 from signgen.pose.sequence import PoseSequence
 from signgen.render import Frame, Renderer, RenderOptions, render_to_video
 from signgen.synth.dataset import heldout_clip
@@ -151,13 +151,5 @@ def write_memory(report: MemoryReport, path: str | Path) -> Path:
         "growth_mib": report.growth_mib,
         "max_rss_mib": report.max_rss_mib,
     }
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps(document, indent=1))
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        message = f"cannot write the memory report: {error.strerror}"
-        raise SigngenError(message, path=path) from error
-    return path
+    text = json.dumps(document, indent=1)
+    return replace_via_temp(path, lambda temp: temp.write_text(text), "the memory report")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from signgen.bench.search import KSearch, KTrial
 from signgen.errors import SigngenError
+from signgen.io.atomic import replace_via_temp
 
 FORMAT = "signgen.bench/1"
 
@@ -92,16 +92,8 @@ def write_json(report: BenchReport, path: str | Path, extra: dict[str, Any] | No
     """Write ``report`` (plus ``extra`` top-level entries, e.g. the checks) atomically."""
     path = Path(path)
     document = {**report.to_dict(), **_finite(extra or {})}
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps(document, indent=1))
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        message = f"cannot write the benchmark report: {error.strerror}"
-        raise SigngenError(message, path=path) from error
-    return path
+    text = json.dumps(document, indent=1)
+    return replace_via_temp(path, lambda temp: temp.write_text(text), "the benchmark report")
 
 
 def _finite(value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from rich.console import Group
@@ -12,7 +11,7 @@ from rich.text import Text
 from signgen.bench.checks import Check
 from signgen.bench.machine import describe
 from signgen.bench.results import BenchReport
-from signgen.errors import SigngenError
+from signgen.io.atomic import replace_via_temp
 
 COLUMNS = ("row", "frames", "p50 ms", "p95 ms", "fps", "NFE", "SSIM", "hand SSIM",
            "limb PSNR", "flicker/GT", "drift", "speed-up")  # fmt: skip
@@ -104,18 +103,12 @@ def plot_bench(report: BenchReport, path: str | Path) -> Path:
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8)
     figure.suptitle(f"latency vs quality: {describe(report.machine)}", fontsize=10)
-    path = Path(path)
-    temp = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(temp, dpi=110, format="png")
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise SigngenError(f"cannot write the plot: {error.strerror}", path=path) from error
+        return replace_via_temp(
+            path, lambda temp: figure.savefig(temp, dpi=110, format="png"), "the plot"
+        )
     finally:
         plt.close(figure)
-    return path
 
 
 def markdown_table(report: BenchReport) -> str:

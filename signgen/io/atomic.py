@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from signgen.errors import PoseFileError
+from signgen.errors import PoseFileError, SigngenError
 
 
 def _umask() -> int:
@@ -75,3 +75,26 @@ def write_folder_atomic(path: str | Path, fill: Callable[[Path], None]) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def replace_via_temp(
+    path: str | Path,
+    write: Callable[[Path], object],
+    what: str,
+    error: type[SigngenError] = SigngenError,
+) -> Path:
+    """Call ``write(temp)`` on ``.<name>.partial`` beside ``path``, then rename it to ``path``.
+
+    The one write-then-rename for reports, plots and subtitles: readers never see half a file,
+    and a failure leaves no temp behind. An OSError becomes ``error("cannot write <what>")``.
+    """
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(temp)
+        os.replace(temp, path)
+    except OSError as failure:
+        temp.unlink(missing_ok=True)
+        raise error(f"cannot write {what}: {failure.strerror}", path=path) from failure
+    return path
