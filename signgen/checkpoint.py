@@ -164,9 +164,40 @@ def export_checkpoint(
     *,
     dtype: torch.dtype = torch.bfloat16,
     extra_info: dict[str, Any] | None = None,
+    decoder: str | Path | None = None,
 ) -> Path:
     """Copy a training run's model to a shippable folder: weights only (no optimizer state),
-    floats stored as ``dtype``, ``train.json`` kept and merged with ``extra_info``."""
+    floats stored as ``dtype``, ``train.json`` kept and merged with ``extra_info``.
+
+    decoder: a run of `train autoencoder --decoder-only` on this model's autoencoder; its
+    decoder replaces the model's (see `swap_decoder`).
+    """
     model, _ = load_checkpoint(source)
     info = {**read_train_info(source), **(extra_info or {})}
+    if decoder is not None:
+        tuned, _ = load_checkpoint(decoder)
+        swap_decoder(model, tuned, decoder)
+        decoder_info = read_train_info(decoder)
+        info["decoder"] = {
+            "run": str(decoder),
+            **{k: decoder_info.get(k) for k in ("steps", "wall_s", "metrics", "config")},
+        }
     return save_checkpoint(target, model, train_info=info, dtype=dtype)
+
+
+def swap_decoder(model: RPFM, tuned: RPFM, source: str | Path) -> None:
+    """Give ``model`` the decoder of ``tuned``, a fine-tune of the same autoencoder whose
+    encoder and latent statistics stayed frozen (so the flow's latent space is unchanged)."""
+    mine, theirs = model.autoencoder, tuned.autoencoder
+    if mine.config != theirs.config:
+        raise CheckpointError("decoder run has a different autoencoder config", path=source)
+    frozen = {**dict(mine.encoder.state_dict()), "shift": mine.shift, "scale": mine.scale}
+    other = {**dict(theirs.encoder.state_dict()), "shift": theirs.shift, "scale": theirs.scale}
+    changed = [name for name, value in frozen.items() if not torch.equal(value, other[name])]
+    if changed:
+        raise CheckpointError(
+            f"decoder run has a different encoder ({changed[0]} differs): "
+            "it must be a --decoder-only fine-tune of this autoencoder",
+            path=source,
+        )
+    mine.decoder.load_state_dict(theirs.decoder.state_dict())

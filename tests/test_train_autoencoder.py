@@ -87,3 +87,51 @@ def test_cli_rejects_bad_options(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "unknown training options: wings" in result.output
     result = CliRunner().invoke(app, ["train", "flow", "-a", str(tmp_path / "none"), "-o", "x"])
     assert result.exit_code == 1 and "no config.json" in result.output
+
+
+def test_decoder_only_fine_tune_keeps_the_latent_space_and_ships_with_export(
+    tmp_path: Path,
+) -> None:
+    ae, decoder, flow, shipped = (tmp_path / n for n in ("ae", "dec", "flow", "ship"))
+    _run("train", "autoencoder", "--tiny", "-o", str(ae), "--steps", "3", *COMMON)
+    _run("train", "flow", "-a", str(ae), "-o", str(flow), "--steps", "1", *COMMON)
+    _run("train", "autoencoder", "--init", str(ae), "--decoder-only", "-o", str(decoder),
+         "--steps", "3", "--lr", "1e-2", *COMMON)  # fmt: skip
+    base, _ = load_checkpoint(ae)
+    tuned, _ = load_checkpoint(decoder)
+    assert read_train_info(decoder)["init"] == str(ae)
+    for name, value in base.autoencoder.encoder.state_dict().items():
+        assert torch.equal(tuned.autoencoder.encoder.state_dict()[name], value), name
+    assert torch.equal(tuned.autoencoder.shift, base.autoencoder.shift)
+    assert torch.equal(tuned.autoencoder.scale, base.autoencoder.scale)
+    changed = [
+        name
+        for name, value in base.autoencoder.decoder.state_dict().items()
+        if not torch.equal(tuned.autoencoder.decoder.state_dict()[name], value)
+    ]
+    assert len(changed) == len(base.autoencoder.decoder.state_dict())
+
+    _run("train", "export", str(flow), "-o", str(shipped), "--decoder", str(decoder))
+    model, _ = load_checkpoint(shipped)
+    trained_flow, _ = load_checkpoint(flow)
+    bf16 = {
+        k: v.to(torch.bfloat16).float() for k, v in tuned.autoencoder.decoder.state_dict().items()
+    }
+    for name, value in model.autoencoder.decoder.state_dict().items():
+        assert torch.equal(value, bf16[name]), name
+    flow_weights = {
+        k: v.to(torch.bfloat16).float() for k, v in trained_flow.velocity_net.state_dict().items()
+    }
+    for name, value in model.velocity_net.state_dict().items():
+        assert torch.equal(value, flow_weights[name]), name
+    assert read_train_info(shipped)["decoder"]["steps"] == 3
+
+    other = tmp_path / "other"  # an autoencoder trained on its own: a different latent space
+    _run("train", "autoencoder", "--tiny", "-o", str(other), "--steps", "2", "--seed", "5", *COMMON)
+    result = CliRunner().invoke(app, ["train", "export", str(flow), "-o", str(tmp_path / "x"),
+                                      "--decoder", str(other)])  # fmt: skip
+    assert result.exit_code == 1 and "different encoder" in result.output
+    assert not (tmp_path / "x").exists()
+    result = CliRunner().invoke(app, ["train", "autoencoder", "--tiny", "--decoder-only", "-o",
+                                      str(tmp_path / "y")])  # fmt: skip
+    assert result.exit_code == 1 and "decoder_only needs init" in result.output

@@ -66,6 +66,17 @@ def autoencoder_command(
     fresh_per_step: Fresh = None,
     resume: Resume = False,
     tiny: Annotated[bool, typer.Option("--tiny", help="The tiny 32x32 test model.")] = False,
+    init: Annotated[
+        Path | None, typer.Option("--init", help="Start from this checkpoint's autoencoder.")
+    ] = None,
+    decoder_only: Annotated[
+        bool,
+        typer.Option(
+            "--decoder-only",
+            help="Fine-tune only the decoder of --init (encoder and latents frozen, so a flow "
+            "trained on it stays valid; ship it with `train export --decoder`).",
+        ),
+    ] = False,
 ) -> None:
     """Train the image <-> latent autoencoder (stage 1).
 
@@ -74,7 +85,8 @@ def autoencoder_command(
     options = dict(out=out, steps=steps, max_minutes=max_minutes, batch_size=batch_size, lr=lr,
                    seed=seed, threads=threads, workers=workers, bf16=bf16, eval_every=eval_every,
                    eval_pairs=eval_pairs, save_every_s=save_every, resume=resume or None,
-                   tiny=tiny or None, fresh_per_step=fresh_per_step)  # fmt: skip
+                   tiny=tiny or None, fresh_per_step=fresh_per_step, init=init,
+                   decoder_only=decoder_only or None)  # fmt: skip
     try:
         from signgen.train import AutoencoderTrainConfig, build_config, train_autoencoder
 
@@ -135,6 +147,10 @@ def export_command(
     eval_json: Annotated[
         Path | None, typer.Option("--eval-json", help="`signgen eval --json` report to record.")
     ] = None,
+    decoder: Annotated[
+        Path | None,
+        typer.Option("--decoder", help="Run of `train autoencoder --decoder-only` to ship with."),
+    ] = None,
 ) -> None:
     """Copy a run's EMA weights as bf16 (no optimizer state) into a shippable checkpoint.
 
@@ -149,7 +165,7 @@ def export_command(
                 raise ConfigError(f"unreadable eval report: {error}", path=eval_json) from error
         from signgen.checkpoint import export_checkpoint
 
-        folder = export_checkpoint(run, out, extra_info=extra)
+        folder = export_checkpoint(run, out, extra_info=extra, decoder=decoder)
     except SigngenError as error:
         fail(error)
     size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6

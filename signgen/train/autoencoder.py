@@ -7,6 +7,7 @@ import json
 import torch
 from torch import Tensor, nn
 
+from signgen.checkpoint import load_checkpoint
 from signgen.errors import ConfigError
 from signgen.metrics import HAND_LABELS
 from signgen.model import RPFM, TINY, RPFMConfig
@@ -69,14 +70,29 @@ def autoencoder_loss(autoencoder: nn.Module, items: Item, config: AutoencoderTra
         return l1 + config.ssim_weight * ssim_loss(recon, target)
 
 
-def train_autoencoder(config: AutoencoderTrainConfig) -> TrainResult:
-    """Train the autoencoder of a fresh RPFM; the checkpoint holds the whole (untrained-flow)
-    model so `train_flow` can start from it."""
+def initial_model(config: AutoencoderTrainConfig) -> RPFM:
+    """A fresh (seeded) RPFM, or ``config.init``'s weights; only what trains has gradients."""
+    if config.decoder_only and config.init is None:
+        raise ConfigError("decoder_only needs init: the checkpoint whose encoder stays frozen")
     torch.manual_seed(config.seed)
-    model = RPFM(model_config(config))
+    if config.init is not None:
+        model, _ = load_checkpoint(config.init)
+        model.train()
+    else:
+        model = RPFM(model_config(config))
     model.requires_grad_(False)
-    model.autoencoder.requires_grad_(True)
-    info = {"stage": "autoencoder", "data_seed": config.seed}
+    trained = model.autoencoder.decoder if config.decoder_only else model.autoencoder
+    trained.requires_grad_(True)
+    return model
+
+
+def train_autoencoder(config: AutoencoderTrainConfig) -> TrainResult:
+    """Train the autoencoder of a fresh RPFM (or fine-tune ``config.init``'s, or only its
+    decoder); the checkpoint holds the whole model so `train_flow` can start from it."""
+    model = initial_model(config)
+    info: dict[str, object] = {"stage": "autoencoder", "data_seed": config.seed}
+    if config.init is not None:
+        info["init"] = str(config.init)
     run = make_run(config, model, model.autoencoder, info)
     size = model.config.image_size
     stream = pair_stream(
@@ -88,6 +104,8 @@ def train_autoencoder(config: AutoencoderTrainConfig) -> TrainResult:
 
     @torch.no_grad()
     def prepare(ema_model: RPFM) -> None:
+        if config.decoder_only:  # the latent space is the flow's: keep its statistics
+            return
         images = pool.data["target"][: min(pool.size, 128)]
         ema_model.autoencoder.set_normalisation(ema_model.autoencoder.encode_raw(images))
 

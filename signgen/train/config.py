@@ -55,6 +55,9 @@ class AutoencoderTrainConfig(TrainConfig):
     limb_weight: float = 1.0
     ssim_weight: float = 0.2
     crop: int = 64  # train on crops (half on a hand): 4x cheaper steps, fully convolutional
+    init: Path | None = None  # start from this checkpoint's autoencoder (and its model config)
+    decoder_only: bool = False  # train the decoder alone: encoder and latent statistics frozen,
+    # so a flow trained on ``init``'s latents stays valid (see `swap_decoder`)
 
 
 @dataclass(frozen=True)
