@@ -8,7 +8,7 @@ import torch
 from signgen.model import RPFM, TINY
 from signgen.train.config import FlowTrainConfig
 from signgen.train.data import fixed_batch
-from signgen.train.flow import encode_batch, flow_loss, perturb
+from signgen.train.flow import _rollout, encode_batch, flow_loss, perturb
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +54,26 @@ def test_perturb() -> None:
     assert blurred.var() < 0.6 * latent.var()
     noisy = perturb(latent, 0.3, 0.0)
     assert 0 < (noisy - latent).abs().max() < 0.3 * 6
+
+
+@pytest.mark.parametrize(("motion", "source"), [(0.0, "previous"), (1.0, "target")])
+def test_rollout_starts_from_the_previous_frame_or_takes_a_motion_step(
+    motion: float, source: str
+) -> None:
+    """With a zero velocity the 1-step rollout returns its start: the previous frame (still
+    step) or the target frame (motion step back to the previous pose)."""
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3))
+    assert not torch.equal(batch.target, batch.previous)
+    poses: list[torch.Tensor] = []
+
+    def still(x: torch.Tensor, t: torch.Tensor, ref: object, pose: torch.Tensor, mode: object):
+        poses.append(pose)
+        return torch.zeros_like(x)
+
+    model.velocity = still  # type: ignore[method-assign,assignment]
+    config = FlowTrainConfig(rollout_motion=motion, perturb_sigma=0.0, blur_probability=0.0)
+    out = _rollout(model, batch, config)
+    assert torch.equal(out, getattr(batch, source))
+    assert torch.equal(poses[0], model.encode_pose(batch.previous_raster))

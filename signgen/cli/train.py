@@ -121,6 +121,10 @@ def flow_command(
     rollout_after: Annotated[
         int | None, typer.Option("--rollout-after", help="Steps before self-rollout starts.")
     ] = None,
+    rollout_motion: Annotated[
+        float | None,
+        typer.Option("--rollout-motion", help="Share of self-rollouts that take a motion step."),
+    ] = None,
 ) -> None:
     """Train the flow (pose/reference encoders, velocity UNet) on a frozen autoencoder.
 
@@ -130,7 +134,8 @@ def flow_command(
                    batch_size=batch_size, lr=lr, seed=seed, threads=threads, workers=workers,
                    bf16=bf16, eval_every=eval_every, eval_pairs=eval_pairs,
                    save_every_s=save_every, resume=resume or None,
-                   rollout_after=rollout_after, fresh_per_step=fresh_per_step,
+                   rollout_after=rollout_after, rollout_motion=rollout_motion,
+                   fresh_per_step=fresh_per_step,
                    block_channels=channels)  # fmt: skip
     try:
         from signgen.train import FlowTrainConfig, build_config, train_flow

@@ -73,6 +73,7 @@ class FlowTrainConfig(TrainConfig):
     blur_probability: float = 0.3
     rollout_fraction: float = 0.25  # share of the batch whose previous frame is the model's own
     rollout_after: int = 1000  # warm-up steps before self-rollout starts
+    rollout_motion: float = 0.0  # share of rollouts that take a real motion step (see flow.py)
     zero_time_fraction: float = 0.5  # frame-to-frame samples at t = 0 (the 1-step warm start)
     hand_weight: float = 2.0
     limb_weight: float = 1.0
