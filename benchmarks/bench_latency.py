@@ -37,11 +37,13 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=300)
     parser.add_argument("--frames-50", type=int, default=None)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--timing-rounds", type=int, default=3)
     parser.add_argument("--dtype", default="bf16", choices=("bf16", "fp32"))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     config = BenchConfig(args.checkpoint, frames=args.frames, frames_50=args.frames_50,
-                         threads=args.threads, dtype=args.dtype)  # fmt: skip
+                         threads=args.threads, dtype=args.dtype,
+                         timing_rounds=args.timing_rounds)  # fmt: skip
 
     def progress(task: str, done: int, total: int) -> None:
         if done == total:

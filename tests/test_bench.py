@@ -48,6 +48,14 @@ def test_every_row_runs_in_order_on_the_clip(report: BenchReport) -> None:
     assert report.clip["frames_50"] == FRAMES_50 and report.clip["size"] == 32
 
 
+def test_latency_comes_from_the_interleaved_timing_rounds(report: BenchReport) -> None:
+    rounds = 3  # BenchConfig's default; frame 0 of every run is left out
+    assert report.timing == {"rounds": rounds, "frames": FRAMES, "frames_50": FRAMES_50}
+    for row in report.rows:
+        expected = rounds * ((FRAMES_50 if row.name == FIFTY_STEP else FRAMES) - 1)
+        assert row.timed_frames == expected, row.name
+
+
 def test_network_evaluations_per_row(report: BenchReport) -> None:
     fifty, cold = report.row(FIFTY_STEP), report.row(cold_name(report.k_search.k))
     assert (fifty.nfe, fifty.nfe_first) == (50, 50)
@@ -93,7 +101,7 @@ def test_json_report_has_every_field(report: BenchReport, tmp_path: Path) -> Non
     assert document["machine"]["dtype"] == "bfloat16" and document["machine"]["threads"] == 1
     row = document["rows"][0]
     keys = ("name frames p50_ms p95_ms fps nfe ssim hand_ssim limb_psnr flicker flicker_ratio "
-            "drift ssim_50 speedup").split()  # fmt: skip
+            "drift ssim_50 speedup timed_frames").split()  # fmt: skip
     assert set(keys) <= set(row)
     assert document["k_search"]["k"] == report.k_search.k
     assert len(document["checks"]) == 8

@@ -58,6 +58,13 @@ class BenchConfig:
     compile:    run the network through torch.compile (compile time reported separately).
     warmup:     untimed frames rendered first, so one-off costs (oneDNN kernel selection,
                 allocator growth) do not land in the first row.
+    timing_rounds / timing_frames: after the quality runs, every row is timed again on the
+                clip's first ``timing_frames`` frames (the 50-step row: ``timing_frames_50``),
+                row after row, ``timing_rounds`` times over (each round in a rotated order).
+                Latency comes from these interleaved runs, so a burst of load from another
+                process hits every row alike instead of one row's long run; the ratios
+                between rows are what the issue asks for. 0 rounds: latency from the quality
+                runs themselves.
     """
 
     checkpoint: Path
@@ -73,6 +80,9 @@ class BenchConfig:
     seed: int = 0
     compile: bool = False
     warmup: int = 3
+    timing_rounds: int = 3
+    timing_frames: int = 60
+    timing_frames_50: int = 8
 
     def __post_init__(self) -> None:
         if self.frames < 2:
@@ -89,6 +99,10 @@ class BenchConfig:
             raise ConfigError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
         if self.warmup < 0:
             raise ConfigError(f"warmup must be 0 or more frames, got {self.warmup}")
+        if self.timing_rounds < 0:
+            raise ConfigError(f"timing rounds must be 0 or more, got {self.timing_rounds}")
+        if self.timing_rounds and min(self.timing_frames, self.timing_frames_50) < 2:
+            raise ConfigError("timing runs need at least 2 frames (frame 0 is not timed)")
 
     @property
     def quality_frames(self) -> int:

@@ -28,6 +28,8 @@ class RowResult:
     frames minus that of the last 50 (None under 100 frames). ``ssim_50`` is SSIM over the
     50-step row's frames (the like-for-like comparison), ``speedup`` the 50-step row's p50
     over this p50. ``stage_ms``: mean ms per stage (pose, cond, sample, decode, encode).
+    ``timed_frames``: how many frames the latency figures are over (the interleaved timing
+    runs, see `BenchConfig`).
     """
 
     name: str
@@ -48,6 +50,7 @@ class RowResult:
     over_budget: int | None = None
     stage_ms: dict[str, float] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    timed_frames: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class BenchReport:
     machine: CPU/GPU name, threads, torch version, dtype, device. clip: held-out clip index,
     frames, fps, the ground truth's flicker, frames of the 50-step row. compile_s: seconds
     spent compiling (torch.compile; None without), excluded from every row's figures.
+    timing: the interleaved timing runs the latency came from (rounds, frames per row per
+    round, frames of the 50-step row per round); {} in reports written before them.
     """
 
     rows: tuple[RowResult, ...]
@@ -66,6 +71,7 @@ class BenchReport:
     checkpoint: str
     compile_s: float | None = None
     setup_s: dict[str, float] = field(default_factory=dict)
+    timing: dict[str, int] = field(default_factory=dict)
 
     def row(self, name: str) -> RowResult:
         for row in self.rows:
@@ -82,6 +88,7 @@ class BenchReport:
                 "clip": self.clip,
                 "compile_s": self.compile_s,
                 "setup_s": self.setup_s,
+                "timing": self.timing,
                 "k_search": dataclasses.asdict(self.k_search),
                 "rows": [dataclasses.asdict(row) for row in self.rows],
             }
@@ -124,6 +131,7 @@ def read_json(path: str | Path) -> BenchReport:
             checkpoint=str(document["checkpoint"]),
             compile_s=document["compile_s"],
             setup_s=dict(document["setup_s"]),
+            timing=dict(document.get("timing", {})),
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise SigngenError(f"not a readable benchmark report: {error}", path=path) from error

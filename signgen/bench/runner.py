@@ -3,8 +3,10 @@
 Order of work: load the checkpoint, build the clip, warm up (untimed; with ``compile`` this
 is where compilation happens, timed as ``compile_s``), the 50-step row, the K search (cold
 rows on the 50-step row's frames, smallest K first), the honest cold row on the whole clip,
-the warm-started rows, the floor. Rows run one after the other, never concurrently, so they
-see the same machine.
+the warm-started rows, the floor; these runs give the quality figures. Then the timing
+rounds: every row again on the clip's first frames, row after row, a few times over in a
+rotated order; latency comes from them (see `BenchConfig.timing_rounds`). Rows never run
+concurrently.
 """
 
 from __future__ import annotations
@@ -72,11 +74,21 @@ def render_row(
     return RowRun(np.stack(images), tuple(timings), dataclasses.asdict(options))
 
 
-def score_row(name: str, run: RowRun, clip: SynthClip, quality_frames: int) -> RowResult:
-    """Latency (after frame 0) and quality (every frame) of one row against the ground truth."""
+def score_row(
+    name: str,
+    run: RowRun,
+    clip: SynthClip,
+    quality_frames: int,
+    timings: tuple[FrameTiming, ...] | None = None,
+) -> RowResult:
+    """Latency (after frame 0) and quality (every frame) of one row against the ground truth.
+
+    timings: the row's frames from the timing rounds (frame 0 of each already left out);
+    None = the quality run's own timings after its frame 0.
+    """
     count = len(run.images)
     truth, masks = clip.frames[:count], clip.masks[:count]
-    timed = run.timings[SKIP_FRAMES:] or run.timings
+    timed = timings or run.timings[SKIP_FRAMES:] or run.timings
     totals = np.array([t.total_ms for t in timed])
     frame_ssim = per_frame_ssim(run.images, truth)
     window = min(quality_frames, count)
@@ -100,6 +112,7 @@ def score_row(name: str, run: RowRun, clip: SynthClip, quality_frames: int) -> R
         over_budget=None if budget is None else int(np.sum(totals > float(budget))),  # type: ignore[arg-type]
         stage_ms={s: float(np.mean([t.stage_ms(s) for t in timed])) for s in STAGES},
         options=run.options,
+        timed_frames=len(timed),
     )
 
 
@@ -127,13 +140,20 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> BenchRep
         return None if progress is None else lambda done: progress(name, done, total)
 
     runs: dict[str, RowRun] = {}
+    renders: dict[str, Callable[[int], tuple[FrameTiming, ...]]] = {}
     n50 = config.quality_frames
+
+    def rerender(options: RenderOptions) -> Callable[[int], tuple[FrameTiming, ...]]:
+        return lambda frames: render_row(renderer, clip, options, frames).timings
+
     runs[FIFTY_STEP] = render_row(
         renderer, clip, fifty_step_options(config), n50, task(FIFTY_STEP, n50)
     )
+    renders[FIFTY_STEP] = rerender(fifty_step_options(config))
     reference_ssim = ssim(runs[FIFTY_STEP].images, clip.frames[:n50])
     search, cold_runs = _search_k(renderer, clip, config, reference_ssim, task)
     name = cold_name(search.k)
+    renders[name] = rerender(cold_options(config, search.k))
     if n50 == config.frames:
         runs[name] = cold_runs[search.k]
     else:
@@ -143,11 +163,14 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> BenchRep
         )  # fmt: skip
     for row, options in warm_rows(config).items():
         runs[row] = render_row(renderer, clip, options, config.frames, task(row, config.frames))
+        renders[row] = rerender(options)
     images, timings = measure_floor(
         renderer, clip, config.frames, config.seed, task(FLOOR, config.frames)
     )
     runs[FLOOR] = RowRun(images, timings, {"nfe": 1})
-    rows = [score_row(row, run, clip, n50) for row, run in runs.items()]
+    renders[FLOOR] = lambda frames: measure_floor(renderer, clip, frames, config.seed)[1]
+    timed = _timing_rounds(config, renders, task)
+    rows = [score_row(row, run, clip, n50, timed.get(row)) for row, run in runs.items()]
     base = rows[0].p50_ms
     rows = [dataclasses.replace(r, speedup=base / r.p50_ms) for r in rows]
     return BenchReport(
@@ -165,7 +188,34 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> BenchRep
         checkpoint=str(config.checkpoint),
         compile_s=(warmed - built) if config.compile else None,
         setup_s={"load": loaded - started, "clip": built - loaded, "warmup": warmed - built},
+        timing={
+            "rounds": config.timing_rounds,
+            "frames": min(config.timing_frames, config.frames),
+            "frames_50": min(config.timing_frames_50, n50),
+        },
     )
+
+
+def _timing_rounds(
+    config: BenchConfig,
+    renders: dict[str, Callable[[int], tuple[FrameTiming, ...]]],
+    task: Callable[[str, int], Callable[[int], None] | None],
+) -> dict[str, tuple[FrameTiming, ...]]:
+    """Each row's frame timings from ``config.timing_rounds`` interleaved runs (frame 0 of
+    every run left out); round r starts at row r, so no row always runs first or last."""
+    names = list(renders)
+    timed: dict[str, list[FrameTiming]] = {name: [] for name in names}
+    rounds = config.timing_rounds
+    done = task("timing rounds", rounds * len(names))
+    for index in range(rounds):
+        for position in range(len(names)):
+            name = names[(index + position) % len(names)]
+            frames = config.timing_frames_50 if name == FIFTY_STEP else config.timing_frames
+            frames = min(frames, config.quality_frames if name == FIFTY_STEP else config.frames)
+            timed[name].extend(renders[name](frames)[SKIP_FRAMES:])
+            if done is not None:
+                done(index * len(names) + position + 1)
+    return {name: tuple(values) for name, values in timed.items() if values}
 
 
 def _search_k(

@@ -44,7 +44,15 @@ def bench_table(report: BenchReport) -> Table:
             f"the 50-step row ran on the first {clip['frames_50']} frames only; the K search "
             f"compares SSIM on those frames"
         )
-    notes.append("ms/frame over frames 1.. (frame 0 is always cold); NFE per frame likewise")
+    timing = report.timing
+    if timing.get("rounds"):
+        notes.append(
+            f"ms/frame from {timing['rounds']} interleaved timing rounds of {timing['frames']} "
+            f"frames per row ({timing['frames_50']} for the 50-step row), frame 0 of each left "
+            "out; NFE per frame over frames 1.. of the quality run"
+        )
+    else:
+        notes.append("ms/frame over frames 1.. (frame 0 is always cold); NFE per frame likewise")
     if report.compile_s is not None:
         notes.append(f"torch.compile: {report.compile_s:.1f} s (excluded)")
     table.caption = "\n".join(notes)

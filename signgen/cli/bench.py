@@ -82,6 +82,14 @@ def bench_command(
     ] = False,
     clip: Annotated[int, typer.Option(help="Held-out clip index (even: real recording).")] = 0,
     budget_ms: Annotated[float, typer.Option(help="Budget of the deadline row (ms).")] = 40.0,
+    timing_rounds: Annotated[
+        int,
+        typer.Option(
+            "--timing-rounds",
+            help="Interleaved timing runs of every row (latency comes from them; 0 = from the "
+            "quality runs).",
+        ),
+    ] = 3,
     memory: Annotated[
         bool,
         typer.Option("--memory", help="Instead of the rows: peak RSS rendering N and 4N frames."),
@@ -97,6 +105,7 @@ def bench_command(
         config = BenchConfig(
             checkpoint, frames=frames, frames_50=frames_50, clip=clip, device=device,
             dtype=dtype, threads=threads, budget_ms=budget_ms, compile=compile,  # type: ignore[arg-type]
+            timing_rounds=timing_rounds,
         )  # fmt: skip
         if memory:
             _memory(config, report)
