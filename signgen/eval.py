@@ -28,7 +28,7 @@ from signgen.checkpoint import load_checkpoint
 from signgen.cond import pose_raster_batch
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
-from signgen.model import RPFM, ReferenceCache
+from signgen.model import RPFM, ReferenceCache, clamp_to_reference
 from signgen.sampler import solve, time_grid
 
 Progress = Callable[[str, int, int], None]
@@ -46,6 +46,7 @@ class EvalConfig:
     batch_size: int = 16
     threads: int = 1
     bf16: bool = False
+    clamp: bool = True  # keep latents in the reference's per-channel range (`clamp_to_reference`)
 
 
 @dataclass(frozen=True)
@@ -200,17 +201,21 @@ def evaluate_clip(
     noise = _noise(1, model, config.seed + index, dtype)
     decode = model.autoencoder.decode
     cold, warm = [], []
+
+    def keep(latent: Tensor) -> Tensor:
+        return clamp_to_reference(latent, reference.latent) if config.clamp else latent
+
     with torch.inference_mode():
         for start in range(0, frames, config.batch_size):
             chunk = pose[start : start + config.batch_size]
-            latents = integrate(model, noise.expand(len(chunk), -1, -1, -1), reference, chunk,
-                                0.0, config.steps)  # fmt: skip
+            latents = keep(integrate(model, noise.expand(len(chunk), -1, -1, -1), reference,
+                                     chunk, 0.0, config.steps))  # fmt: skip
             cold.append(to_uint8(decode(latents)))
             progress(f"clip {index} cold", start + len(chunk), frames)
-        latent = integrate(model, noise, reference, pose[:1], 0.0, config.steps)
+        latent = keep(integrate(model, noise, reference, pose[:1], 0.0, config.steps))
         warm_latents = [latent]
         for k in range(1, frames):
-            latent = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
+            latent = keep(integrate(model, latent, reference, pose[k : k + 1], 1.0, 1))
             warm_latents.append(latent)
             if k % 25 == 0 or k == frames - 1:
                 progress(f"clip {index} warm", k + 1, frames)

@@ -3,7 +3,7 @@
 import torch
 
 from signgen.cond import NUM_CHANNELS
-from signgen.model import RPFM, TINY
+from signgen.model import RPFM, TINY, clamp_to_reference
 
 
 def _inputs(batch: int = 2) -> tuple[torch.Tensor, torch.Tensor]:
@@ -55,3 +55,17 @@ def test_mode_channel_starts_at_zero_weight() -> None:
         noise_path = model.velocity(x, t, reference, pose, torch.zeros(2))
         frame_path = model.velocity(x, t, reference, pose, torch.ones(2))
     assert torch.equal(noise_path, frame_path)
+
+
+def test_clamp_to_reference_keeps_each_channel_in_the_reference_range() -> None:
+    torch.manual_seed(0)
+    reference = torch.randn(1, 3, 8, 8)
+    reference[:, 1] *= 5  # channels with their own ranges
+    latent = 10 * torch.randn(2, 3, 8, 8)
+    clamped = clamp_to_reference(latent, reference)
+    for channel in range(3):
+        low, high = reference[0, channel].min(), reference[0, channel].max()
+        assert clamped[:, channel].min() >= low and clamped[:, channel].max() <= high
+        assert torch.isclose(clamped[:, channel].min(), low)  # 10x the spread reaches both ends
+    inside = reference.expand(2, -1, -1, -1) * 0.5  # already in range: unchanged
+    assert torch.equal(clamp_to_reference(inside, reference), inside)

@@ -2,7 +2,8 @@
 
 No frame loop around it: the pose raster and pose features of each frame are prepared
 outside the timed block, then one Euler step of the trained frame-to-frame path (frame 0:
-of the noise path from the clip's fixed noise) and the decode with its host copy are timed.
+of the noise path from the clip's fixed noise), the latent clamp and the decode with its
+host copy are timed.
 What the renderer adds on top of this (raster, pose features, planning, Python) is the
 difference between the trained warm-start row and this one.
 """
@@ -16,6 +17,7 @@ import torch
 
 from signgen.cond.raster import pose_raster
 from signgen.eval import to_uint8
+from signgen.model import clamp_to_reference
 from signgen.render import Renderer
 from signgen.report import FrameTiming
 from signgen.synth.dataset import SynthClip
@@ -50,6 +52,7 @@ def measure_floor(
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
             start = clock.now_ms()
             latent = latent + model.velocity(latent, time, reference, features, mode)
+            latent = clamp_to_reference(latent, reference.latent)  # as RenderOptions.clamp
             sampled = clock.now_ms()
             images.append(to_uint8(model.autoencoder.decode(latent))[0])
             decoded = clock.now_ms()

@@ -58,6 +58,14 @@ def eval_command(
     seed: Annotated[int, typer.Option(help="Seed of the held-out stream and noise.")] = 0,
     bf16: Annotated[bool, typer.Option("--bf16/--fp32", help="Inference precision.")] = False,
     threads: Annotated[int, typer.Option(help="torch threads (1 on a busy 2-core machine).")] = 1,
+    clamp: Annotated[
+        bool,
+        typer.Option(
+            "--clamp/--no-clamp",
+            help="Keep clip latents in the reference latent's per-channel range (as rendering "
+            "does).",
+        ),
+    ] = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
 ) -> None:
     """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline.
@@ -67,7 +75,8 @@ def eval_command(
     from signgen.eval import EvalConfig, evaluate
 
     config = EvalConfig(checkpoint, pairs=pairs, steps=steps, clip_frames=clip_frames,
-                        clips=clips, seed=seed, bf16=bf16, threads=threads)  # fmt: skip
+                        clips=clips, seed=seed, bf16=bf16, threads=threads,
+                        clamp=clamp)  # fmt: skip
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     try:

@@ -89,6 +89,14 @@ def render_command(
         bool, typer.Option(help="More correction when the hands moved more.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the clip's fixed noise.")] = 0,
+    clamp: Annotated[
+        bool,
+        typer.Option(
+            "--clamp/--no-clamp",
+            help="Keep latents in the reference latent's per-channel range (stops warm-start "
+            "colour drift).",
+        ),
+    ] = True,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
@@ -135,6 +143,7 @@ def render_command(
             seed=seed,
             budget_ms=budget_ms,
             smoothing=smoothing,  # type: ignore[arg-type]
+            clamp=clamp,
         )
         job = RenderJob(
             reference, poses, gloss, language, out, checkpoint, device, dtype, threads,

@@ -8,7 +8,7 @@ from signgen.model.config import (
     RPFMConfig,
     VelocityConfig,
 )
-from signgen.model.rpfm import RPFM, ReferenceCache
+from signgen.model.rpfm import RPFM, ReferenceCache, clamp_to_reference
 
 __all__ = [
     "RPFM",
@@ -19,4 +19,5 @@ __all__ = [
     "RPFMConfig",
     "ReferenceCache",
     "VelocityConfig",
+    "clamp_to_reference",
 ]

@@ -43,6 +43,10 @@ class RenderOptions:
     max_gap:     longest run of missing frames (per point) filled by interpolation.
     fit_poses:   fit the poses to the reference's shoulders (one similarity transform). Off
                  for poses already in the render frame (synthetic clips with ground truth).
+    clamp:       keep every frame's latent inside the per-channel value range of the
+                 reference's latent (`signgen.model.clamp_to_reference`): stops a chained warm
+                 start drifting into colours the signer does not have. Free; cold frames are
+                 unchanged by it in practice.
     """
 
     steps: int = 2
@@ -59,6 +63,7 @@ class RenderOptions:
     smoothing: Smoothing = "savgol"
     max_gap: int = 10
     fit_poses: bool = True
+    clamp: bool = True
 
     def __post_init__(self) -> None:
         checks = [

@@ -23,7 +23,7 @@ from torch import Tensor
 from signgen.checkpoint import load_checkpoint
 from signgen.cond.raster import pose_raster
 from signgen.errors import ConfigError, ImageError
-from signgen.model import RPFM, ReferenceCache, RPFMConfig
+from signgen.model import RPFM, ReferenceCache, RPFMConfig, clamp_to_reference
 from signgen.path import SIGMA_MIN, interpolate
 from signgen.pose.sequence import PoseSequence
 from signgen.render.deadline import Deadline
@@ -203,7 +203,10 @@ class Renderer:
             )
             solution = solve(velocity, _stack(list(starts)), t_grid, solver)
             for row, i in enumerate(members):
-                latents[i], nfes[i] = solution.x[row : row + 1], solution.nfe
+                latent = solution.x[row : row + 1]
+                if clips[i].options.clamp:
+                    latent = clamp_to_reference(latent, clips[i].reference.latent)
+                latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
 
     def _velocity(self, reference: ReferenceCache, features: Tensor, mode: Tensor) -> Velocity:
