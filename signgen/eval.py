@@ -10,6 +10,9 @@ Two parts, both against ground truth rendered by `signgen.synth`:
   cold (one fixed noise per clip, K steps every frame) vs warm-started (frame 0 cold, then
   1 network evaluation per frame from the previous frame's latent): SSIM, hand SSIM, limb
   PSNR, flicker against the ground truth's, and drift (first vs last 50 frames).
+
+Sampled latents are clamped to the reference latent's per-channel range as the renderer does
+(`EvalConfig.clamp`, `signgen.model.clamp_to_reference`); `--no-clamp` scores them raw.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ class EvalConfig:
     batch_size: int = 16
     threads: int = 1
     bf16: bool = False
-    clamp: bool = True  # keep latents in the reference's per-channel range (`clamp_to_reference`)
+    clamp: bool = True  # keep latents in the reference's per-channel range, as rendering does
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,9 @@ def evaluate_pairs(
             cold = integrate(model, noise, reference, pose, 0.0, config.steps)
             previous = model.autoencoder.encode(images["previous"])
             warm = integrate(model, previous, reference, pose, 1.0, 1)
+            if config.clamp:  # each pair in its own reference's range, as rendering does
+                cold = clamp_to_reference(cold, reference.latent)
+                warm = clamp_to_reference(warm, reference.latent)
             decode = model.autoencoder.decode
             outputs["auto"].append(to_uint8(decode(model.autoencoder.encode(images["target"]))))
             outputs["cold"].append(to_uint8(decode(cold)))
