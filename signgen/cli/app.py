@@ -48,3 +48,14 @@ def main() -> None:
         app()
     except SigngenError as error:
         fail(error)
+
+
+Clamp = Annotated[
+    bool,
+    typer.Option(
+        "--clamp/--no-clamp",
+        help="Keep latents in the reference latent's per-channel range (stops warm-start "
+        "colour drift).",
+    ),
+]
+"""The latent clamp switch of `render` and `eval` (`signgen.model.clamp_to_reference`)."""

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import Clamp, app, console, fail
 from signgen.errors import SigngenError
 
 # torch and the model load only when the command runs: `signgen --help` stays fast.
@@ -58,14 +58,7 @@ def eval_command(
     seed: Annotated[int, typer.Option(help="Seed of the held-out stream and noise.")] = 0,
     bf16: Annotated[bool, typer.Option("--bf16/--fp32", help="Inference precision.")] = False,
     threads: Annotated[int, typer.Option(help="torch threads (1 on a busy 2-core machine).")] = 1,
-    clamp: Annotated[
-        bool,
-        typer.Option(
-            "--clamp/--no-clamp",
-            help="Keep clip latents in the reference latent's per-channel range (as rendering "
-            "does).",
-        ),
-    ] = True,
+    clamp: Clamp = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
 ) -> None:
     """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline.

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import Clamp, app, console, fail
 from signgen.errors import CheckpointError, ConfigError, SigngenError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
@@ -89,14 +89,7 @@ def render_command(
         bool, typer.Option(help="More correction when the hands moved more.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the clip's fixed noise.")] = 0,
-    clamp: Annotated[
-        bool,
-        typer.Option(
-            "--clamp/--no-clamp",
-            help="Keep latents in the reference latent's per-channel range (stops warm-start "
-            "colour drift).",
-        ),
-    ] = True,
+    clamp: Clamp = True,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
