@@ -31,7 +31,7 @@ from signgen.checkpoint import load_checkpoint
 from signgen.cond import pose_raster_batch
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
-from signgen.model import RPFM, ReferenceCache, clamp_to_reference
+from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range
 from signgen.sampler import solve, time_grid
 
 Progress = Callable[[str, int, int], None]
@@ -142,8 +142,8 @@ def evaluate_pairs(
             previous = model.autoencoder.encode(images["previous"])
             warm = integrate(model, previous, reference, pose, 1.0, 1)
             if config.clamp:  # each pair in its own reference's range, as rendering does
-                cold = clamp_to_reference(cold, reference.latent)
-                warm = clamp_to_reference(warm, reference.latent)
+                bounds = latent_range(reference.latent)
+                cold, warm = clamp_to_range(cold, bounds), clamp_to_range(warm, bounds)
             decode = model.autoencoder.decode
             outputs["auto"].append(to_uint8(decode(model.autoencoder.encode(images["target"]))))
             outputs["cold"].append(to_uint8(decode(cold)))
@@ -208,8 +208,10 @@ def evaluate_clip(
     decode = model.autoencoder.decode
     cold, warm = [], []
 
+    bounds = latent_range(reference.latent)
+
     def keep(latent: Tensor) -> Tensor:
-        return clamp_to_reference(latent, reference.latent) if config.clamp else latent
+        return clamp_to_range(latent, bounds) if config.clamp else latent
 
     with torch.inference_mode():
         for start in range(0, frames, config.batch_size):

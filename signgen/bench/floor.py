@@ -17,7 +17,7 @@ import torch
 
 from signgen.cond.raster import pose_raster
 from signgen.eval import to_uint8
-from signgen.model import clamp_to_reference
+from signgen.model import clamp_to_range, latent_range
 from signgen.render import Renderer
 from signgen.report import FrameTiming
 from signgen.synth.dataset import SynthClip
@@ -42,6 +42,7 @@ def measure_floor(
     device, dtype = renderer.device, renderer.dtype
     reference = renderer.encode_reference(clip.reference, clip.reference_pose)
     latent = clip_noise(renderer, seed)
+    bounds = latent_range(reference.latent)
     time = torch.zeros(1, device=device, dtype=dtype)
     images, timings = [], []
     for index in range(frames):
@@ -52,7 +53,7 @@ def measure_floor(
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
             start = clock.now_ms()
             latent = latent + model.velocity(latent, time, reference, features, mode)
-            latent = clamp_to_reference(latent, reference.latent)  # as RenderOptions.clamp
+            latent = clamp_to_range(latent, bounds)  # as RenderOptions.clamp
             sampled = clock.now_ms()
             images.append(to_uint8(model.autoencoder.decode(latent))[0])
             decoded = clock.now_ms()

@@ -8,7 +8,13 @@ from signgen.model.config import (
     RPFMConfig,
     VelocityConfig,
 )
-from signgen.model.rpfm import RPFM, ReferenceCache, clamp_to_reference
+from signgen.model.rpfm import (
+    RPFM,
+    ReferenceCache,
+    clamp_to_range,
+    clamp_to_reference,
+    latent_range,
+)
 
 __all__ = [
     "RPFM",
@@ -19,5 +25,7 @@ __all__ = [
     "RPFMConfig",
     "ReferenceCache",
     "VelocityConfig",
+    "clamp_to_range",
     "clamp_to_reference",
+    "latent_range",
 ]

@@ -23,7 +23,7 @@ from torch import Tensor
 from signgen.checkpoint import load_checkpoint
 from signgen.cond.raster import pose_raster
 from signgen.errors import ConfigError, ImageError
-from signgen.model import RPFM, ReferenceCache, RPFMConfig, clamp_to_reference
+from signgen.model import RPFM, ReferenceCache, RPFMConfig, clamp_to_range, latent_range
 from signgen.path import SIGMA_MIN, interpolate
 from signgen.pose.sequence import PoseSequence
 from signgen.render.deadline import Deadline
@@ -127,7 +127,14 @@ class Renderer:
         )
         noise = torch.randn(shape, generator=generator).to(self.device, self.dtype)
         deadline = None if options.budget_ms is None else Deadline(options.budget_ms)
-        state = ClipState(prepared, options, reference_cache, noise, deadline)
+        state = ClipState(
+            prepared,
+            options,
+            reference_cache,
+            noise,
+            deadline,
+            latent_range(reference_cache.latent),
+        )
         return ClipStream(self, state, self.clock.now_ms() - start)
 
     def encode_reference(
@@ -205,7 +212,7 @@ class Renderer:
             for row, i in enumerate(members):
                 latent = solution.x[row : row + 1]
                 if clips[i].options.clamp:
-                    latent = clamp_to_reference(latent, clips[i].reference.latent)
+                    latent = clamp_to_range(latent, clips[i].latent_bounds)
                 latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
 
@@ -243,6 +250,8 @@ class ClipState:
     poses:     canonical, in the render frame (prepared); one frame per output frame.
     reference: the reference signer's cache (batch 1).
     noise:     [1, C, h, w] the clip's ONE fixed noise (seeded by ``options.seed``).
+    latent_bounds: per-channel (min, max) of the reference latent (`latent_range`), which
+               every frame's latent is clamped to when ``options.clamp``.
     latent:    [1, C, h, w] the previous frame's latent (the warm-start chain); None before
                frame 0.
     index:     the next frame to render.
@@ -253,6 +262,7 @@ class ClipState:
     reference: ReferenceCache
     noise: Tensor
     deadline: Deadline | None
+    latent_bounds: tuple[Tensor, Tensor]
     latent: Tensor | None = None
     index: int = 0
 
