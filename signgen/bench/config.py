@@ -109,6 +109,12 @@ class BenchConfig:
         """Frames of the 50-step row: the window every row's SSIM is compared on."""
         return self.frames if self.frames_50 is None else self.frames_50
 
+    def timing_frames_of(self, row: str) -> int:
+        """Frames of one timing run of ``row`` (never more than its quality run)."""
+        if row == FIFTY_STEP:
+            return min(self.timing_frames_50, self.quality_frames)
+        return min(self.timing_frames, self.frames)
+
 
 def base_options(config: BenchConfig) -> RenderOptions:
     """Options shared by every row: poses are already in the render frame (the synthetic

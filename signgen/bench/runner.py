@@ -190,8 +190,8 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> BenchRep
         setup_s={"load": loaded - started, "clip": built - loaded, "warmup": warmed - built},
         timing={
             "rounds": config.timing_rounds,
-            "frames": min(config.timing_frames, config.frames),
-            "frames_50": min(config.timing_frames_50, n50),
+            "frames": config.timing_frames_of(TRAINED),
+            "frames_50": config.timing_frames_of(FIFTY_STEP),
         },
     )
 
@@ -210,9 +210,7 @@ def _timing_rounds(
     for index in range(rounds):
         for position in range(len(names)):
             name = names[(index + position) % len(names)]
-            frames = config.timing_frames_50 if name == FIFTY_STEP else config.timing_frames
-            frames = min(frames, config.quality_frames if name == FIFTY_STEP else config.frames)
-            timed[name].extend(renders[name](frames)[SKIP_FRAMES:])
+            timed[name].extend(renders[name](config.timing_frames_of(name))[SKIP_FRAMES:])
             if done is not None:
                 done(index * len(names) + position + 1)
     return {name: tuple(values) for name, values in timed.items() if values}
