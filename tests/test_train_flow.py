@@ -5,8 +5,9 @@ from collections.abc import Iterator
 import pytest
 import torch
 
+from signgen.errors import ConfigError
 from signgen.model import RPFM, TINY
-from signgen.train.config import FlowTrainConfig
+from signgen.train.config import FlowTrainConfig, build_config
 from signgen.train.data import fixed_batch
 from signgen.train.flow import _rollout, encode_batch, flow_loss, perturb
 
@@ -77,3 +78,47 @@ def test_rollout_starts_from_the_previous_frame_or_takes_a_motion_step(
     out = _rollout(model, batch, config)
     assert torch.equal(out, getattr(batch, source))
     assert torch.equal(poses[0], model.encode_pose(batch.previous_raster))
+
+
+@pytest.mark.parametrize(
+    ("depth", "motion", "source", "steps"),
+    [
+        (2, 1.0, "previous", ["target", "previous"]),
+        (3, 1.0, "target", ["previous", "target", "previous"]),
+        (3, 0.0, "previous", ["previous", "previous", "previous"]),
+    ],
+)
+def test_a_deep_rollout_chains_its_steps_and_ends_on_the_previous_pose(
+    depth: int, motion: float, source: str, steps: list[str]
+) -> None:
+    """A motion chain goes back and forth between the two frames, one real motion step each
+    time, and its last step lands on the previous pose; a still chain stays on it."""
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3))
+    poses: list[torch.Tensor] = []
+    starts: list[torch.Tensor] = []
+
+    def shift(x: torch.Tensor, t: torch.Tensor, ref: object, pose: torch.Tensor, mode: object):
+        poses.append(pose)
+        starts.append(x)
+        return torch.ones_like(x)  # every step adds 1: the output counts the steps taken
+
+    model.velocity = shift  # type: ignore[method-assign,assignment]
+    config = FlowTrainConfig(rollout_motion=motion, perturb_sigma=0.0, blur_probability=0.0)
+    out = _rollout(model, batch, config, depth)
+    assert torch.equal(starts[0], getattr(batch, source))
+    assert torch.allclose(out, getattr(batch, source) + depth)
+    encoded = {
+        "target": model.encode_pose(batch.target_raster),
+        "previous": model.encode_pose(batch.previous_raster),
+    }
+    assert len(poses) == depth
+    for pose, name in zip(poses, steps, strict=True):
+        assert torch.equal(pose, encoded[name])
+
+
+@pytest.mark.parametrize("option", [{"rollout_depth": 0}, {"rollout_motion": 1.5}])
+def test_flow_config_refuses_bad_rollout_options(option: dict[str, float]) -> None:
+    with pytest.raises(ConfigError, match="rollout"):
+        build_config(FlowTrainConfig, None, option)

@@ -125,6 +125,10 @@ def flow_command(
         float | None,
         typer.Option("--rollout-motion", help="Share of self-rollouts that take a motion step."),
     ] = None,
+    rollout_depth: Annotated[
+        int | None,
+        typer.Option("--rollout-depth", help="Longest chain of own predictions in a rollout."),
+    ] = None,
 ) -> None:
     """Train the flow (pose/reference encoders, velocity UNet) on a frozen autoencoder.
 
@@ -135,6 +139,7 @@ def flow_command(
                    bf16=bf16, eval_every=eval_every, eval_pairs=eval_pairs,
                    save_every_s=save_every, resume=resume or None,
                    rollout_after=rollout_after, rollout_motion=rollout_motion,
+                   rollout_depth=rollout_depth,
                    fresh_per_step=fresh_per_step,
                    block_channels=channels)  # fmt: skip
     try:

@@ -74,11 +74,18 @@ class FlowTrainConfig(TrainConfig):
     rollout_fraction: float = 0.25  # share of the batch whose previous frame is the model's own
     rollout_after: int = 1000  # warm-up steps before self-rollout starts
     rollout_motion: float = 0.0  # share of rollouts that take a real motion step (see flow.py)
+    rollout_depth: int = 1  # longest chain of own 1-step predictions in a rollout (see flow.py)
     zero_time_fraction: float = 0.5  # frame-to-frame samples at t = 0 (the 1-step warm start)
     hand_weight: float = 2.0
     limb_weight: float = 1.0
     eval_steps: int = 2  # cold sampling steps of the periodic held-out evaluation
     block_channels: tuple[int, ...] | None = None  # UNet widths; None = the checkpoint's
+
+    def __post_init__(self) -> None:
+        if self.rollout_depth < 1:
+            raise ValueError(f"rollout depth must be at least 1, got {self.rollout_depth}")
+        if not 0.0 <= self.rollout_motion <= 1.0:
+            raise ValueError(f"rollout motion must be a share in [0, 1], got {self.rollout_motion}")
 
 
 C = TypeVar("C", bound=TrainConfig)

@@ -11,6 +11,9 @@ Every batch mixes (issue 4, item 5, measured on a prototype here):
   for ``rollout_motion`` of them, from the perturbed *target* frame (a real motion step,
   played backwards): the errors a chained warm start makes when the signer moves, which the
   still step never shows (measured: chained warm start lost 3.4 dB limb PSNR against cold).
+  With ``rollout_depth`` D > 1 a rollout is a chain of 1..D such steps (drawn per batch),
+  motion chains going back and forth between the two frames, so the model also sees errors
+  compounded over several frames, as a long warm-started clip builds them up.
 Frame strides 1-5 come from the data (``max_stride``). At inference the previous latent is
 used as it is (sigma 0).
 """
@@ -57,17 +60,31 @@ def _times(count: int, zero_fraction: float) -> Tensor:
 
 
 @torch.no_grad()
-def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor:
-    """The model's own 1-step frame-to-frame prediction of the previous frame (latents), from
-    the previous frame itself or, for ``rollout_motion`` of the batch, from the target frame."""
+def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig, depth: int = 1) -> Tensor:
+    """The model's own chain of ``depth`` 1-step frame-to-frame predictions (latents), ending
+    on the previous frame's pose.
+
+    A still rollout starts from the perturbed previous frame and re-predicts it at every step.
+    A motion rollout (``rollout_motion`` of the batch) alternates between the two frames, every
+    step a real motion step, so its last step goes from the target's pose to the previous
+    one: the errors of a chained warm start while the signer moves, compounded ``depth`` times.
+    """
     motion = (torch.rand(len(batch)) < config.rollout_motion)[:, None, None, None]
-    start = torch.where(motion, batch.target, batch.previous)
-    source = perturb(start, config.perturb_sigma, config.blur_probability)
+    # An odd-length motion chain starts on the target frame, an even-length one on the previous.
+    start = torch.where(motion, batch.target if depth % 2 else batch.previous, batch.previous)
+    latent = perturb(start, config.perturb_sigma, config.blur_probability)
     reference = model.reference_from_latent(batch.reference, batch.reference_raster)
-    pose = model.encode_pose(batch.previous_raster)
-    zeros = torch.zeros(len(source))
-    velocity = model.velocity(source, zeros, reference, pose, torch.ones(len(source)))
-    return predict_data(source, velocity, 0.0)
+    previous_pose = model.encode_pose(batch.previous_raster)
+    target_pose = model.encode_pose(batch.target_raster) if depth > 1 else previous_pose
+    zeros, ones = torch.zeros(len(batch)), torch.ones(len(batch))
+    for step in range(depth):
+        lands_on_previous = (depth - 1 - step) % 2 == 0
+        pose = (
+            previous_pose if lands_on_previous else torch.where(motion, target_pose, previous_pose)
+        )
+        velocity = model.velocity(latent, zeros, reference, pose, ones)
+        latent = predict_data(latent, velocity, 0.0)
+    return latent
 
 
 def flow_loss(
@@ -87,7 +104,9 @@ def flow_loss(
         count = min(size - noisy, max(1, round(config.rollout_fraction * size)))
         if count > 0:
             part = slice(noisy, noisy + count)
-            x0[part] = _rollout(model, batch.select(part), config)
+            deep = config.rollout_depth > 1  # (depth 1 draws nothing: old runs replay exactly)
+            depth = int(torch.randint(1, config.rollout_depth + 1, ())) if deep else 1
+            x0[part] = _rollout(model, batch.select(part), config, depth)
     mode = (torch.arange(size) >= noisy).float()
     t = torch.cat([_times(noisy, 0.25), _times(size - noisy, config.zero_time_fraction)])
     x_t = torch.cat([
