@@ -19,9 +19,9 @@ from pathlib import Path
 from rich.console import Console
 
 from signgen.bench import (
+    CHECKS_TITLE,
     BenchConfig,
     bench_table,
-    checks_table,
     evaluate_checks,
     k_search_table,
     plot_bench,
@@ -29,6 +29,7 @@ from signgen.bench import (
     write_json,
 )
 from signgen.bench.table import markdown_table
+from signgen.targets import checks_table
 
 
 def main() -> None:
@@ -52,7 +53,7 @@ def main() -> None:
     report = run_bench(config, progress)
     checks = evaluate_checks(report)
     console = Console(width=150)
-    for table in (bench_table(report), k_search_table(report), checks_table(checks)):
+    for table in (bench_table(report), k_search_table(report), checks_table(checks, CHECKS_TITLE)):
         console.print(table)
     write_json(report, args.out / "bench.json", {"checks": [vars(c) for c in checks]})
     plot_bench(report, args.out / "bench.png")

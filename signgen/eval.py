@@ -21,7 +21,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -33,6 +33,7 @@ from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
 from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range
 from signgen.sampler import solve, time_grid
+from signgen.targets import Check, flicker_ok
 
 Progress = Callable[[str, int, int], None]
 """``(stage, done, total)``: called as work completes."""
@@ -52,11 +53,15 @@ class EvalConfig:
     clamp: bool = True  # keep latents in the reference's per-channel range, as rendering does
 
 
+PairKind = Literal["copy", "auto", "cold", "warm"]
+
+
 @dataclass(frozen=True)
 class PairRow:
     name: str
     nfe: int
     scores: Scores
+    kind: PairKind
 
 
 @dataclass(frozen=True)
@@ -79,9 +84,18 @@ class EvalReport:
     pairs: tuple[PairRow, ...]
     clips: tuple[ClipRow, ...]
 
+    def pair(self, kind: PairKind) -> PairRow:
+        return next(row for row in self.pairs if row.kind == kind)
+
+    def clip_pairs(self) -> list[tuple[ClipRow, ClipRow]]:
+        """(cold, warm) rows of each clip, in clip order."""
+        return list(zip(self.clips[::2], self.clips[1::2], strict=True))
+
     def to_dict(self) -> dict[str, Any]:
         config = {k: str(v) if isinstance(v, Path) else v for k, v in vars(self.config).items()}
-        pairs = [{"name": r.name, "nfe": r.nfe, **r.scores.as_dict()} for r in self.pairs]
+        pairs = [
+            {"name": r.name, "kind": r.kind, "nfe": r.nfe, **r.scores.as_dict()} for r in self.pairs
+        ]
         clips = [
             {
                 **dataclasses.asdict(r),
@@ -90,7 +104,39 @@ class EvalReport:
             }
             for r in self.clips
         ]
-        return {"config": config, "pairs": pairs, "clips": clips}
+        checks = [vars(check) for check in evaluate_targets(self)]
+        return {"config": config, "pairs": pairs, "clips": clips, "checks": checks}
+
+
+CHECKS_TITLE = "issue 4 targets"
+
+
+def evaluate_targets(report: EvalReport) -> list[Check]:
+    """Issue 4's "Must show" on ``report``: the autoencoder is not the ceiling, cold sampling
+    on the pairs, and on every clip the warm start at least as good as cold on hands and
+    limbs, its flicker within 15% of the ground truth's, and no drift."""
+    auto, cold = report.pair("auto").scores, report.pair("cold").scores
+    k = f"cold {report.config.steps}-step"
+    checks = [
+        Check("autoencoder PSNR (dB)", auto.psnr, ">= 33", auto.psnr >= 33),
+        Check("autoencoder hand SSIM", auto.hand_ssim, ">= 0.90", auto.hand_ssim >= 0.90),
+        Check(f"{k} SSIM", cold.ssim, ">= 0.90 (goal 0.93)", cold.ssim >= 0.90),
+        Check(f"{k} hand SSIM", cold.hand_ssim, ">= 0.75 (goal 0.82)", cold.hand_ssim >= 0.75),
+        Check(f"{k} limb PSNR (dB)", cold.limb_psnr, ">= 23 (goal 26)", cold.limb_psnr >= 23),
+    ]
+    for cold_row, warm_row in report.clip_pairs():
+        clip, c, w = warm_row.name.removesuffix(" warm"), cold_row.scores, warm_row.scores
+        checks += [
+            Check(f"{clip}: warm - cold hand SSIM", w.hand_ssim - c.hand_ssim, ">= 0",
+                  w.hand_ssim >= c.hand_ssim),
+            Check(f"{clip}: warm - cold limb PSNR (dB)", w.limb_psnr - c.limb_psnr, ">= 0",
+                  w.limb_psnr >= c.limb_psnr),
+            Check(f"{clip}: warm flicker / ground truth", warm_row.flicker_ratio,
+                  "0.85 .. 1.15", flicker_ok(warm_row.flicker_ratio)),
+            Check(f"{clip}: warm drift (first - last 50)", warm_row.drift, "-0.01 .. 0.01",
+                  abs(warm_row.drift) <= 0.01),
+        ]  # fmt: skip
+    return checks
 
 
 def to_uint8(images: Tensor) -> np.ndarray:
@@ -154,14 +200,14 @@ def evaluate_pairs(
         done += len(items)
         progress("pairs", done, config.pairs)
     truth, mask = np.concatenate(truths), np.concatenate(masks)
-    names = {
+    names: dict[PairKind, tuple[str, int]] = {
         "copy": ("copy reference (baseline)", 0),
         "auto": ("autoencoder (ceiling)", 0),
         "cold": (f"cold {config.steps}-step", config.steps),
         "warm": ("warm 1-step, true previous", 1),
     }
     return tuple(
-        PairRow(name, nfe, score(np.concatenate(outputs[key]), truth, mask))
+        PairRow(name, nfe, score(np.concatenate(outputs[key]), truth, mask), key)
         for key, (name, nfe) in names.items()
     )
 

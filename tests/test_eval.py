@@ -11,8 +11,16 @@ from typer.testing import CliRunner
 
 from signgen.checkpoint import save_checkpoint
 from signgen.cli.app import app
-from signgen.eval import EvalConfig, evaluate, to_uint8
-from signgen.metrics import ssim
+from signgen.eval import (
+    ClipRow,
+    EvalConfig,
+    EvalReport,
+    PairRow,
+    evaluate,
+    evaluate_targets,
+    to_uint8,
+)
+from signgen.metrics import Scores, ssim
 from signgen.model import RPFM, TINY
 from signgen.synth.dataset import PairDataset
 
@@ -54,8 +62,42 @@ def test_cli_writes_json(checkpoint: Path, tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert [row["name"] for row in data["pairs"]][0] == "copy reference (baseline)"
     assert data["clips"] == [] and "copy reference" in result.output
+    # A random tiny model meets none of the model targets; the table says so.
+    assert [check["passed"] for check in data["checks"]] == [False] * 5
+    assert "issue 4 targets" in result.output and "miss" in result.output
 
 
 def test_cli_bad_checkpoint(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "-c", str(tmp_path / "missing")])
     assert result.exit_code == 1 and "no config.json" in result.output
+
+
+def _clip(name: str, hand: float, limb: float, flicker: float, drift: float) -> ClipRow:
+    return ClipRow(name, 1.0, Scores(0.9, 30.0, 0.02, hand, limb), flicker, 0.01, drift)
+
+
+def test_targets_check_the_pairs_and_every_clip() -> None:
+    def pair(kind: str, ssim: float, psnr: float, hand: float, limb: float) -> PairRow:
+        return PairRow(kind, 1, Scores(ssim, psnr, 0.02, hand, limb), kind)  # type: ignore[arg-type]
+
+    report = EvalReport(
+        EvalConfig(Path("x"), steps=2),
+        (pair("copy", 0.78, 18.0, 0.36, 13.4), pair("auto", 0.96, 33.8, 0.91, 29.1),
+         pair("cold", 0.905, 27.0, 0.74, 23.5), pair("warm", 0.92, 28.6, 0.77, 23.6)),
+        (_clip("clip 0 cold 2-step", 0.80, 26.0, 0.010, 0.0),
+         _clip("clip 0 warm", 0.81, 25.9, 0.0112, 0.004),
+         _clip("clip 2 cold 2-step", 0.85, 34.0, 0.010, 0.0),
+         _clip("clip 2 warm", 0.84, 34.1, 0.0120, -0.02)),
+    )  # fmt: skip
+    checks = {check.name: check for check in evaluate_targets(report)}
+    passed = {name for name, check in checks.items() if check.passed}
+    assert passed == {
+        "autoencoder PSNR (dB)", "autoencoder hand SSIM", "cold 2-step SSIM",
+        "cold 2-step limb PSNR (dB)", "clip 0: warm - cold hand SSIM",
+        "clip 0: warm flicker / ground truth", "clip 0: warm drift (first - last 50)",
+        "clip 2: warm - cold limb PSNR (dB)",
+    }  # fmt: skip
+    assert len(checks) == 5 + 2 * 4
+    assert checks["clip 0: warm - cold limb PSNR (dB)"].value == pytest.approx(-0.1)
+    assert checks["clip 2: warm flicker / ground truth"].value == pytest.approx(1.2)
+    assert report.to_dict()["checks"][2]["name"] == "cold 2-step SSIM"

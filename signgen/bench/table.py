@@ -8,7 +8,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from signgen.bench.checks import Check
 from signgen.bench.machine import describe
 from signgen.bench.results import BenchReport
 from signgen.io.atomic import replace_via_temp
@@ -73,16 +72,6 @@ def k_search_table(report: BenchReport) -> Group:
         f"K = {search.k}" + ("" if search.found else " (none within: the best one)")
     )
     return Group(table, summary)
-
-
-def checks_table(checks: list[Check]) -> Table:
-    table = Table(title="issue 9 targets", title_justify="left")
-    for column in ("check", "measured", "target", ""):
-        table.add_column(column, justify="left" if column == "check" else "right")
-    for check in checks:
-        mark = "[green]pass[/]" if check.passed else "[red]miss[/]"
-        table.add_row(check.name, f"{check.value:.3f}", check.target, mark)
-    return table
 
 
 def plot_bench(report: BenchReport, path: str | Path) -> Path:

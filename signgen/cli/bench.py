@@ -117,19 +117,20 @@ def bench_command(
 
 def _rows(config: BenchConfig, report_path: Path | None, plot_path: Path | None) -> None:
     from signgen.bench import (
+        CHECKS_TITLE,
         bench_table,
-        checks_table,
         evaluate_checks,
         k_search_table,
         plot_bench,
         run_bench,
         write_json,
     )  # fmt: skip
+    from signgen.targets import checks_table
 
     with _bar() as bar:
         report = run_bench(config, _advance(bar))
     checks = evaluate_checks(report)
-    _show(bench_table(report), k_search_table(report), checks_table(checks))
+    _show(bench_table(report), k_search_table(report), checks_table(checks, CHECKS_TITLE))
     if report_path is not None:
         extra = {"checks": [vars(check) for check in checks]}
         out_console.print(f"wrote {write_json(report, report_path, extra)}")

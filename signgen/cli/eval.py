@@ -37,7 +37,11 @@ def _tables(report: EvalReport) -> list[Table]:
         drift = f"{clip.drift:+.4f}"
         clips.add_row(clip.name, f"{clip.nfe_per_frame:.2f}", f"{s.ssim:.4f}",
                       f"{s.hand_ssim:.4f}", f"{s.limb_psnr:.2f}", flick, drift)  # fmt: skip
-    return [pairs, clips] if report.clips else [pairs]
+    from signgen.eval import CHECKS_TITLE, evaluate_targets
+    from signgen.targets import checks_table
+
+    targets = checks_table(evaluate_targets(report), CHECKS_TITLE)
+    return [pairs, clips, targets] if report.clips else [pairs, targets]
 
 
 def _write_json(report: EvalReport, path: Path) -> None:
