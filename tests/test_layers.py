@@ -27,6 +27,7 @@ RANKS: dict[str, int] = {
     "timing": 5,
     "checkpoint": 6,
     "metrics": 6,
+    "targets": 6,
     "train": 7,
     "eval": 8,
     "video": 8,
