@@ -13,6 +13,8 @@ Two parts, both against ground truth rendered by `signgen.synth`:
 
 Sampled latents are clamped to the reference latent's per-channel range as the renderer does
 (`EvalConfig.clamp`, `signgen.model.clamp_to_reference`); `--no-clamp` scores them raw.
+Warm clip frames are stabilised where the pose stood still, also as the renderer does
+(`EvalConfig.static_gain`, `signgen.cond.motion`); `--static-gain 1` turns that off.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import pose_raster_batch
+from signgen.cond import STATIC_GAIN, damp_static, motion_mask, pose_raster_batch
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
 from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range
@@ -51,6 +53,7 @@ class EvalConfig:
     threads: int = 1
     bf16: bool = False
     clamp: bool = True  # keep latents in the reference's per-channel range, as rendering does
+    static_gain: float = STATIC_GAIN  # warm frames damped where the pose stood still, ditto
 
 
 PairKind = Literal["copy", "auto", "cold", "warm"]
@@ -213,6 +216,9 @@ def evaluate_pairs(
 
 
 def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tuple[Any, ...]:
+    """Held-out clip ``index``: (clip, reference cache, pose features [T, F, h, w], motion
+    masks [T, 1, h, w]: where the pose moved since the previous frame; frame 0's is all ones).
+    """
     from signgen.synth.dataset import heldout_clip
 
     size = model.config.image_size
@@ -220,15 +226,22 @@ def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tu
     poses = torch.from_numpy(np.concatenate([clip.poses.xy, clip.poses.conf[..., None]], axis=-1))
     ref_pose = clip.reference_pose
     ref = torch.from_numpy(np.concatenate([ref_pose.xy, ref_pose.conf[..., None]], axis=-1))
+    features, masks = [], []
+    previous = None
     with torch.inference_mode():
         reference = model.encode_reference(
             _to_tensor(clip.reference[None], dtype), pose_raster_batch(ref, size).to(dtype)
         )
-        pose = torch.cat([
-            model.encode_pose(pose_raster_batch(poses[i : i + 32], size).to(dtype))
-            for i in range(0, len(poses), 32)
-        ])  # fmt: skip
-    return clip, reference, pose
+        for start in range(0, len(poses), 32):
+            rasters = pose_raster_batch(poses[start : start + 32], size)
+            features.append(model.encode_pose(rasters.to(dtype)))
+            before = rasters[:1] if previous is None else previous
+            masks.append(motion_mask(torch.cat([before, rasters[:-1]]), rasters,
+                                     model.config.latent_size))  # fmt: skip
+            previous = rasters[-1:]
+    mask = torch.cat(masks)
+    mask[0] = 1.0
+    return clip, reference, torch.cat(features), mask
 
 
 def _clip_row(
@@ -248,7 +261,7 @@ def evaluate_clip(
     model: RPFM, config: EvalConfig, index: int, dtype: torch.dtype, progress: Progress
 ) -> tuple[ClipRow, ClipRow]:
     """Cold (fixed noise, K steps per frame) vs warm (1 NFE per frame after the first)."""
-    clip, reference, pose = _clip_inputs(model, index, config.clip_frames, dtype)
+    clip, reference, pose, moved = _clip_inputs(model, index, config.clip_frames, dtype)
     frames = len(pose)
     noise = _noise(1, model, config.seed + index, dtype)
     decode = model.autoencoder.decode
@@ -269,7 +282,10 @@ def evaluate_clip(
         latent = keep(integrate(model, noise, reference, pose[:1], 0.0, config.steps))
         warm_latents = [latent]
         for k in range(1, frames):
-            latent = keep(integrate(model, latent, reference, pose[k : k + 1], 1.0, 1))
+            predicted = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
+            if config.static_gain < 1.0:
+                predicted = damp_static(latent, predicted, moved[k : k + 1], config.static_gain)
+            latent = keep(predicted)
             warm_latents.append(latent)
             if k % 25 == 0 or k == frames - 1:
                 progress(f"clip {index} warm", k + 1, frames)
@@ -291,6 +307,8 @@ def evaluate(config: EvalConfig, progress: Progress | None = None) -> EvalReport
     """Load the checkpoint and run both parts."""
     if config.pairs < 1 or config.steps < 1 or config.clip_frames < 2 or config.clips < 0:
         raise ConfigError("need pairs >= 1, steps >= 1, clip frames >= 2 and clips >= 0")
+    if not 0.0 <= config.static_gain <= 1.0:
+        raise ConfigError(f"static gain must be between 0 and 1, got {config.static_gain}")
     torch.set_num_threads(config.threads)
     dtype = torch.bfloat16 if config.bf16 else torch.float32
     model, _ = load_checkpoint(config.checkpoint, dtype=dtype)

@@ -188,6 +188,7 @@ def test_bad_options_are_one_line_errors(tiny_checkpoint: Path, tmp_path: Path) 
         (["--warm-start", "magic"], "warm start"),
         (["--dtype", "fp8"], "dtype"),
         (["--device", "tpu"], "device"),
+        (["--static-gain", "2"], "static gain"),
     ]:
         result = _render(tiny_checkpoint, str(REFERENCE), str(SHORT), "-o", out, *args)
         _one_line_error(result, needle)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from signgen.checkpoint import save_checkpoint
 from signgen.cli.app import app
+from signgen.errors import ConfigError
 from signgen.eval import (
     ClipRow,
     EvalConfig,
@@ -52,6 +53,21 @@ def test_report_rows_and_baseline(checkpoint: Path) -> None:
     assert cold.nfe_per_frame == 2 and warm.nfe_per_frame == pytest.approx((2 + 4) / 5)
     assert cold.flicker_truth == warm.flicker_truth > 0
     assert np.isfinite([cold.scores.ssim, warm.scores.ssim, warm.drift]).all()
+
+
+def test_stabilised_warm_frames_flicker_less_and_cold_ones_are_untouched(
+    checkpoint: Path,
+) -> None:
+    def clips(gain: float) -> tuple[ClipRow, ...]:
+        config = EvalConfig(checkpoint, pairs=1, clip_frames=6, threads=1, static_gain=gain)
+        return evaluate(config).clips
+
+    (cold_off, warm_off), (cold_on, warm_on) = clips(1.0), clips(0.0)
+    assert cold_on == cold_off
+    # The random tiny model re-predicts everything each frame; frozen still cells do not.
+    assert warm_on.flicker < warm_off.flicker
+    with pytest.raises(ConfigError, match="static gain"):
+        clips(1.5)
 
 
 def test_cli_writes_json(checkpoint: Path, tmp_path: Path) -> None:

@@ -238,3 +238,22 @@ def test_the_chain_stays_in_the_reference_latent_range(
             )
         # The untrained tiny model leaves the range at once; clamped, it never does.
         assert all(inside) if clamp else not any(inside)
+
+
+def test_stabilisation_holds_a_still_pose_and_moves_the_signing(
+    renderer: Renderer, reference: np.ndarray, clip: PoseSequence
+) -> None:
+    still = clip.replace(xy=np.repeat(clip.xy[:1], 4, axis=0), conf=np.repeat(clip.conf[:1], 4, 0))
+    # Off: the untrained model re-predicts every warm frame, so a still pose still changes.
+    free = _frames(renderer, reference, still, smoothing="none", static_gain=1.0)
+    assert not np.array_equal(free[1].image, free[0].image)
+    # Frozen: nothing moved, so every warm frame keeps frame 0's latent exactly.
+    frozen = _frames(renderer, reference, still, smoothing="none", static_gain=0.0)
+    for frame in frozen[1:]:
+        np.testing.assert_array_equal(frame.image, frozen[0].image)
+    # A real recording moves: frozen still regions do not stop the frames changing.
+    signing = _frames(renderer, reference, clip, static_gain=0.0)
+    changed = [
+        not np.array_equal(a.image, b.image) for a, b in zip(signing[:-1], signing[1:], strict=True)
+    ]
+    assert sum(changed) >= len(changed) // 2

@@ -99,6 +99,8 @@ def test_hand_motion_is_the_largest_point_displacement() -> None:
         {"budget_ms": 0.0},
         {"smoothing": "gauss"},
         {"max_gap": -1},
+        {"static_gain": -0.1},
+        {"static_gain": 1.5},
     ],
 )
 def test_invalid_options_are_config_errors(changes: dict[str, object]) -> None:

@@ -1,9 +1,10 @@
 """The floor row: one velocity-network evaluation and one decode per frame, timed directly.
 
 No frame loop around it: the pose raster and pose features of each frame are prepared
-outside the timed block, then one Euler step of the trained frame-to-frame path (frame 0:
-of the noise path from the clip's fixed noise), the latent clamp and the decode with its
-host copy are timed.
+outside the timed block (with the motion mask of the stabilisation), then one Euler step of
+the trained frame-to-frame path (frame 0: of the noise path from the clip's fixed noise),
+the damping of still cells (`RenderOptions.static_gain`, at its default), the latent clamp
+and the decode with its host copy are timed.
 What the renderer adds on top of this (raster, pose features, planning, Python) is the
 difference between the trained warm-start row and this one.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from signgen.cond.motion import STATIC_GAIN, damp_static, motion_mask
 from signgen.cond.raster import pose_raster
 from signgen.eval import to_uint8
 from signgen.model import clamp_to_range, latent_range
@@ -45,18 +47,24 @@ def measure_floor(
     bounds = latent_range(reference.latent)
     time = torch.zeros(1, device=device, dtype=dtype)
     images, timings = [], []
+    previous: torch.Tensor | None = None  # the previous frame's raster
+    cells = renderer.config.latent_size
     for index in range(frames):
         mode = torch.full((1,), min(index, 1), device=device, dtype=dtype)
         with torch.inference_mode():
             raster = pose_raster(clip.poses.xy[index], clip.poses.conf[index], renderer.size)
             tensor = torch.from_numpy(raster)[None].to(device, dtype)
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
+            moved = None if previous is None else motion_mask(previous, tensor, cells)
             start = clock.now_ms()
-            latent = latent + model.velocity(latent, time, reference, features, mode)
-            latent = clamp_to_range(latent, bounds)  # as RenderOptions.clamp
+            predicted = latent + model.velocity(latent, time, reference, features, mode)
+            if moved is not None:  # a warm frame, as the renderer stabilises it
+                predicted = damp_static(latent, predicted, moved, STATIC_GAIN)
+            latent = clamp_to_range(predicted, bounds)  # as RenderOptions.clamp
             sampled = clock.now_ms()
             images.append(to_uint8(model.autoencoder.decode(latent))[0])
             decoded = clock.now_ms()
+        previous = tensor
         kind = "cold" if index == 0 else "warm"
         timings.append(
             FrameTiming(index, kind, 1, sample_ms=sampled - start, decode_ms=decoded - sampled)

@@ -59,3 +59,14 @@ Clamp = Annotated[
     ),
 ]
 """The latent clamp switch of `render` and `eval` (`signgen.model.clamp_to_reference`)."""
+
+StaticGain = Annotated[
+    float | None,
+    typer.Option(
+        "--static-gain",
+        help="Temporal stabilisation: the share of a warm frame's update applied where the pose "
+        "stood still (1 = off, 0 = freeze still regions). Default 0.1.",
+    ),
+]
+"""The warm-start stabilisation of `render` and `eval` (`signgen.cond.motion`); None means
+`signgen.cond.motion.STATIC_GAIN` (a constant the CLI does not import: torch loads late)."""

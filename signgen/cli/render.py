@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import Clamp, app, console, fail
+from signgen.cli.app import Clamp, StaticGain, app, console, fail
 from signgen.errors import CheckpointError, ConfigError, SigngenError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
@@ -90,6 +90,7 @@ def render_command(
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the clip's fixed noise.")] = 0,
     clamp: Clamp = True,
+    static_gain: StaticGain = None,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
@@ -122,6 +123,7 @@ def render_command(
 
     Or from gloss text: signgen render signer.png --gloss "A B C" -o abc.mp4
     """
+    from signgen.cond import STATIC_GAIN
     from signgen.render import RenderOptions
 
     try:
@@ -137,6 +139,7 @@ def render_command(
             budget_ms=budget_ms,
             smoothing=smoothing,  # type: ignore[arg-type]
             clamp=clamp,
+            static_gain=STATIC_GAIN if static_gain is None else static_gain,
         )
         job = RenderJob(
             reference, poses, gloss, language, out, checkpoint, device, dtype, threads,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from signgen.cond.motion import STATIC_GAIN
 from signgen.errors import ConfigError
 from signgen.sampler import METHODS, Method
 
@@ -47,6 +48,9 @@ class RenderOptions:
                  reference's latent (`signgen.model.clamp_to_reference`): stops a chained warm
                  start drifting into colours the signer does not have. Free; cold frames are
                  unchanged by it in practice.
+    static_gain: temporal stabilisation of warm frames: the share of the warm step's update
+                 applied in latent cells where the pose did not move since the previous frame
+                 (`signgen.cond.motion`); 1 turns it off, 0 freezes still regions.
     """
 
     steps: int = 2
@@ -64,6 +68,7 @@ class RenderOptions:
     max_gap: int = 10
     fit_poses: bool = True
     clamp: bool = True
+    static_gain: float = STATIC_GAIN
 
     def __post_init__(self) -> None:
         checks = [
@@ -81,6 +86,10 @@ class RenderOptions:
             ),
             (self.smoothing in SMOOTHINGS, f"smoothing must be one of {', '.join(SMOOTHINGS)}"),
             (self.max_gap >= 0, f"max gap must be 0 or more, got {self.max_gap}"),
+            (
+                0.0 <= self.static_gain <= 1.0,
+                f"static gain must be between 0 and 1, got {self.static_gain}",
+            ),
         ]
         for ok, message in checks:
             if not ok:

@@ -21,6 +21,7 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
+from signgen.cond.motion import damp_static, motion_mask
 from signgen.cond.raster import pose_raster
 from signgen.errors import ConfigError, ImageError
 from signgen.model import RPFM, ReferenceCache, RPFMConfig, clamp_to_range, latent_range
@@ -169,12 +170,12 @@ class Renderer:
             with timed(self.clock) as cond_lap:
                 features = self.model.encode_pose(rasters)
             with timed(self.clock) as sample_lap:
-                latents, nfes = self._integrate(plans, clips, features)
+                latents, nfes = self._integrate(plans, clips, features, rasters)
             with timed(self.clock) as decode_lap:
                 images = self._to_host(self.model.autoencoder.decode(_stack(latents)))
         frames = []
-        for clip, sink, plan, latent, nfe, image in zip(
-            clips, sinks, plans, latents, nfes, images, strict=True
+        for row, (clip, sink, plan, latent, nfe, image) in enumerate(
+            zip(clips, sinks, plans, latents, nfes, images, strict=True)
         ):
             with timed(self.clock) as encode_lap:
                 if sink is not None:
@@ -186,15 +187,21 @@ class Renderer:
             if clip.deadline is not None:
                 clip.deadline.observe(timing)
             frames.append(Frame(clip.index, image, timing))
-            clip.latent, clip.index = latent, clip.index + 1
+            clip.latent, clip.raster = latent, rasters[row : row + 1]
+            clip.index += 1
         return frames
 
     def _integrate(
-        self, plans: Sequence[FramePlan], clips: Sequence[ClipState], features: Tensor
+        self,
+        plans: Sequence[FramePlan],
+        clips: Sequence[ClipState],
+        features: Tensor,
+        rasters: Tensor,
     ) -> tuple[list[Tensor], list[int]]:
         """Each clip's new latent [1, C, h, w] and the network evaluations it took.
 
-        features: [B, F, h, w] pose features of the clips' frames, in ``clips`` order.
+        features: [B, F, h, w] pose features and rasters: [B, C, S, S] pose rasters of the
+        clips' frames, in ``clips`` order.
         """
         latents: list[Tensor] = [features] * len(clips)  # placeholders, all replaced below
         nfes = [0] * len(clips)
@@ -211,10 +218,20 @@ class Renderer:
             solution = solve(velocity, _stack(list(starts)), t_grid, solver)
             for row, i in enumerate(members):
                 latent = solution.x[row : row + 1]
+                if plans[i].kind == "warm":
+                    latent = self._stabilise(clips[i], latent, rasters[i : i + 1])
                 if clips[i].options.clamp:
                     latent = clamp_to_range(latent, clips[i].latent_bounds)
                 latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
+
+    def _stabilise(self, clip: ClipState, latent: Tensor, raster: Tensor) -> Tensor:
+        """Damp a warm frame's update where the pose stood still (`signgen.cond.motion`)."""
+        gain = clip.options.static_gain
+        if gain >= 1.0 or clip.latent is None or clip.raster is None:
+            return latent
+        mask = motion_mask(clip.raster, raster, self.config.latent_size)
+        return damp_static(clip.latent, latent, mask, gain)
 
     def _velocity(self, reference: ReferenceCache, features: Tensor, mode: Tensor) -> Velocity:
         """The network as the solver's ``velocity(x [B, C, h, w], t [B]) -> v``."""
@@ -254,6 +271,7 @@ class ClipState:
                every frame's latent is clamped to when ``options.clamp``.
     latent:    [1, C, h, w] the previous frame's latent (the warm-start chain); None before
                frame 0.
+    raster:    [1, C, S, S] the previous frame's pose raster (where did the pose move?).
     index:     the next frame to render.
     """
 
@@ -264,6 +282,7 @@ class ClipState:
     deadline: Deadline | None
     latent_bounds: tuple[Tensor, Tensor]
     latent: Tensor | None = None
+    raster: Tensor | None = None
     index: int = 0
 
     @property

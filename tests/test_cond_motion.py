@@ -1,0 +1,62 @@
+"""Stabilisation of warm frames: where the pose moved, and the damped update elsewhere."""
+
+import numpy as np
+import pytest
+import torch
+
+from signgen.cond.motion import MOTION_RADIUS, damp_static, motion_mask
+from signgen.cond.raster import NUM_CHANNELS, pose_raster
+from signgen.pose.layouts import LEFT_ELBOW, LEFT_SHOULDER, RIGHT_ELBOW, RIGHT_SHOULDER
+
+
+def _arms(left_elbow_y: float) -> torch.Tensor:
+    """[1, C, 128, 128] raster of two upper arms; the left elbow at height ``left_elbow_y``."""
+    xy = np.zeros((543, 2), np.float32)
+    conf = np.zeros(543, np.float32)
+    xy[RIGHT_SHOULDER], xy[RIGHT_ELBOW] = (20.0, 40.0), (20.0, 100.0)
+    xy[LEFT_SHOULDER], xy[LEFT_ELBOW] = (100.0, 40.0), (100.0, left_elbow_y)
+    conf[[RIGHT_SHOULDER, RIGHT_ELBOW, LEFT_SHOULDER, LEFT_ELBOW]] = 1.0
+    return torch.from_numpy(pose_raster(xy, conf, 128))[None]
+
+
+def test_a_still_pose_has_no_moving_cell() -> None:
+    mask = motion_mask(_arms(100.0), _arms(100.0), 32)
+    assert mask.shape == (1, 1, 32, 32) and mask.dtype == torch.float32
+    assert mask.max() == 0.0
+
+
+def test_a_moved_arm_marks_its_cells_and_their_neighbours_only() -> None:
+    mask = motion_mask(_arms(100.0), _arms(110.0), 32)[0, 0]
+    # The left arm grew from y = 100 to 110 at x = 100 (latent column 25): those cells move,
+    # grown by MOTION_RADIUS cells; the still right arm (column 5) and the head do not.
+    assert mask[26, 25] == 1.0 and mask[26, 25 + MOTION_RADIUS] == 1.0
+    assert mask[26, 25 + MOTION_RADIUS + 1] == 0.0
+    assert mask[:, :15].max() == 0.0 and mask[:20].max() == 0.0
+    assert 0 < mask.sum() < 0.1 * mask.numel()
+
+
+def test_changes_below_the_threshold_are_still() -> None:
+    base = torch.zeros(1, NUM_CHANNELS, 64, 64)
+    faint, strong = base.clone(), base.clone()
+    faint[0, 0, 10, 10] = 0.1
+    strong[0, 0, 10, 10] = 0.5
+    assert motion_mask(base, faint, 16).max() == 0.0
+    cells = motion_mask(base, strong, 16)[0, 0]
+    assert cells[2, 2] == 1.0 and cells.sum() == (2 * MOTION_RADIUS + 1) ** 2
+
+
+def test_damping_keeps_still_cells_near_the_previous_latent() -> None:
+    previous, predicted = torch.zeros(1, 4, 8, 8), torch.ones(1, 4, 8, 8)
+    mask = torch.zeros(1, 1, 8, 8)
+    mask[..., :4] = 1.0
+    out = damp_static(previous, predicted, mask, 0.25)
+    assert out[..., :4].eq(1.0).all()  # moving cells: the full update
+    assert out[..., 4:].eq(0.25).all()  # still cells: a quarter of it
+    assert torch.equal(damp_static(previous, predicted, mask, 1.0), predicted)  # off
+    assert torch.equal(damp_static(previous, predicted, mask * 0, 0.0), previous)  # frozen
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_damping_keeps_the_latent_dtype(dtype: torch.dtype) -> None:
+    previous, predicted = torch.zeros(1, 4, 8, 8, dtype=dtype), torch.ones(1, 4, 8, 8, dtype=dtype)
+    assert damp_static(previous, predicted, torch.zeros(1, 1, 8, 8), 0.5).dtype == dtype
