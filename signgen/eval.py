@@ -30,7 +30,7 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, damp_static, motion_mask, pose_raster_batch
+from signgen.cond import STATIC_GAIN, check_gain, damp_static, motion_mask, pose_raster_batch
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
 from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range
@@ -307,8 +307,7 @@ def evaluate(config: EvalConfig, progress: Progress | None = None) -> EvalReport
     """Load the checkpoint and run both parts."""
     if config.pairs < 1 or config.steps < 1 or config.clip_frames < 2 or config.clips < 0:
         raise ConfigError("need pairs >= 1, steps >= 1, clip frames >= 2 and clips >= 0")
-    if not 0.0 <= config.static_gain <= 1.0:
-        raise ConfigError(f"static gain must be between 0 and 1, got {config.static_gain}")
+    check_gain(config.static_gain)
     torch.set_num_threads(config.threads)
     dtype = torch.bfloat16 if config.bf16 else torch.float32
     model, _ = load_checkpoint(config.checkpoint, dtype=dtype)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import torch.nn.functional as F
 from torch import Tensor
 
+from signgen.errors import ConfigError
+
 # The warm update's share in still cells (`RenderOptions.static_gain`): 1 turns damping off.
 # Chosen on held-out validation recordings (none of the clips `signgen eval` reports): 0.1
 # brought a slow recording's flicker from 1.35x to 1.15x the ground truth's with hand SSIM
@@ -24,6 +26,12 @@ MOTION_THRESHOLD = 0.2
 # Moving cells grow by this many latent cells each way: a limb's look (sleeve, shading)
 # reaches past its raster line, and the decoder spreads each cell over its neighbours.
 MOTION_RADIUS = 2
+
+
+def check_gain(gain: float) -> None:
+    """Refuse a static gain outside [0, 1] with a `ConfigError` (render and eval options)."""
+    if not 0.0 <= gain <= 1.0:
+        raise ConfigError(f"static gain must be between 0 and 1, got {gain}")
 
 
 def motion_mask(previous: Tensor, current: Tensor, latent_size: int) -> Tensor:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from signgen.cond.motion import STATIC_GAIN
+from signgen.cond.motion import STATIC_GAIN, check_gain
 from signgen.errors import ConfigError
 from signgen.sampler import METHODS, Method
 
@@ -86,11 +86,8 @@ class RenderOptions:
             ),
             (self.smoothing in SMOOTHINGS, f"smoothing must be one of {', '.join(SMOOTHINGS)}"),
             (self.max_gap >= 0, f"max gap must be 0 or more, got {self.max_gap}"),
-            (
-                0.0 <= self.static_gain <= 1.0,
-                f"static gain must be between 0 and 1, got {self.static_gain}",
-            ),
         ]
         for ok, message in checks:
             if not ok:
                 raise ConfigError(message)
+        check_gain(self.static_gain)
