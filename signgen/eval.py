@@ -217,7 +217,7 @@ def evaluate_pairs(
 
 def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tuple[Any, ...]:
     """Held-out clip ``index``: (clip, reference cache, pose features [T, F, h, w], motion
-    masks [T, 1, h, w]: where the pose moved since the previous frame; frame 0's is all ones).
+    masks [T, 1, h, w]: where the pose moved since the previous frame; frame 0 has none).
     """
     from signgen.synth.dataset import heldout_clip
 
@@ -235,13 +235,10 @@ def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tu
         for start in range(0, len(poses), 32):
             rasters = pose_raster_batch(poses[start : start + 32], size)
             features.append(model.encode_pose(rasters.to(dtype)))
-            before = rasters[:1] if previous is None else previous
-            masks.append(motion_mask(torch.cat([before, rasters[:-1]]), rasters,
-                                     model.config.latent_size))  # fmt: skip
+            before = torch.cat([rasters[:1] if previous is None else previous, rasters[:-1]])
+            masks.append(motion_mask(before, rasters, model.config.latent_size))
             previous = rasters[-1:]
-    mask = torch.cat(masks)
-    mask[0] = 1.0
-    return clip, reference, torch.cat(features), mask
+    return clip, reference, torch.cat(features), torch.cat(masks)
 
 
 def _clip_row(
@@ -283,9 +280,7 @@ def evaluate_clip(
         warm_latents = [latent]
         for k in range(1, frames):
             predicted = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
-            if config.static_gain < 1.0:
-                predicted = damp_static(latent, predicted, moved[k : k + 1], config.static_gain)
-            latent = keep(predicted)
+            latent = keep(damp_static(latent, predicted, moved[k : k + 1], config.static_gain))
             warm_latents.append(latent)
             if k % 25 == 0 or k == frames - 1:
                 progress(f"clip {index} warm", k + 1, frames)

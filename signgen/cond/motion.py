@@ -48,6 +48,9 @@ def motion_mask(previous: Tensor, current: Tensor, latent_size: int) -> Tensor:
 
 def damp_static(previous: Tensor, predicted: Tensor, mask: Tensor, gain: float) -> Tensor:
     """``previous + g * (predicted - previous)`` with g = 1 where ``mask`` is 1 and ``gain``
-    where it is 0; latents [B, C, h, w], mask [B, 1, h, w] (`motion_mask`)."""
+    where it is 0; latents [B, C, h, w], mask [B, 1, h, w] (`motion_mask`). A gain of 1
+    returns ``predicted`` itself (off, bit for bit)."""
+    if gain >= 1.0:
+        return predicted
     share = gain + (1.0 - gain) * mask.to(predicted.dtype)
     return previous + share * (predicted - previous)
