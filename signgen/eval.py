@@ -30,7 +30,7 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, check_gain, damp_static, motion_mask, pose_raster_batch
+from signgen.cond import STATIC_GAIN, MotionHistory, check_gain, damp_static, pose_raster_batch
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
 from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range
@@ -217,7 +217,8 @@ def evaluate_pairs(
 
 def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tuple[Any, ...]:
     """Held-out clip ``index``: (clip, reference cache, pose features [T, F, h, w], motion
-    masks [T, 1, h, w]: where the pose moved since the previous frame; frame 0 has none).
+    masks [T, 1, h, w]: where the pose moved, as the renderer's `MotionHistory` sees it;
+    frame 0 has none).
     """
     from signgen.synth.dataset import heldout_clip
 
@@ -227,7 +228,8 @@ def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tu
     ref_pose = clip.reference_pose
     ref = torch.from_numpy(np.concatenate([ref_pose.xy, ref_pose.conf[..., None]], axis=-1))
     features, masks = [], []
-    previous = None
+    history = MotionHistory(model.config.latent_size)
+    still = torch.zeros(1, 1, *(2 * (model.config.latent_size,)))
     with torch.inference_mode():
         reference = model.encode_reference(
             _to_tensor(clip.reference[None], dtype), pose_raster_batch(ref, size).to(dtype)
@@ -235,9 +237,10 @@ def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tu
         for start in range(0, len(poses), 32):
             rasters = pose_raster_batch(poses[start : start + 32], size)
             features.append(model.encode_pose(rasters.to(dtype)))
-            before = torch.cat([rasters[:1] if previous is None else previous, rasters[:-1]])
-            masks.append(motion_mask(before, rasters, model.config.latent_size))
-            previous = rasters[-1:]
+            for raster in rasters.split(1):
+                moved = history.moved(raster)
+                masks.append(still if moved is None else moved)
+                history.push(raster)
     return clip, reference, torch.cat(features), torch.cat(masks)
 
 

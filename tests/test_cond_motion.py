@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from signgen.cond.motion import MOTION_RADIUS, damp_static, motion_mask
+from signgen.cond.motion import MOTION_RADIUS, MotionHistory, damp_static, motion_mask
 from signgen.cond.raster import NUM_CHANNELS, pose_raster
+from signgen.errors import ConfigError
 from signgen.pose.layouts import LEFT_ELBOW, LEFT_SHOULDER, RIGHT_ELBOW, RIGHT_SHOULDER
 
 
@@ -60,3 +61,38 @@ def test_damping_keeps_still_cells_near_the_previous_latent() -> None:
 def test_damping_keeps_the_latent_dtype(dtype: torch.dtype) -> None:
     previous, predicted = torch.zeros(1, 4, 8, 8, dtype=dtype), torch.ones(1, 4, 8, 8, dtype=dtype)
     assert damp_static(previous, predicted, torch.zeros(1, 1, 8, 8), 0.5).dtype == dtype
+
+
+def test_history_remembers_the_window_and_combines_its_masks() -> None:
+    history = MotionHistory(32, window=2)
+    assert history.moved(_arms(100.0)) is None  # nothing to compare with yet
+    for y in (100.0, 110.0, 110.0):
+        history.push(_arms(y))
+    # Frames 100 | 110 | 110: with a window of 2 the arm at 100 has dropped out, so a pose
+    # equal to the last two frames is still; one back at 100 moved against both.
+    still = history.moved(_arms(110.0))
+    assert still is not None and still.max() == 0.0
+    back = history.moved(_arms(100.0))
+    assert back is not None and torch.equal(back, motion_mask(_arms(110.0), _arms(100.0), 32))
+
+
+def test_a_slow_change_moves_within_the_window_but_not_frame_to_frame() -> None:
+    # A pixel fades in by 0.15 per frame: under MOTION_THRESHOLD (0.2) from one frame to the
+    # next, over it against the frame two back.
+    frames = [torch.zeros(1, NUM_CHANNELS, 64, 64) for _ in range(3)]
+    frames[1][0, 0, 10, 10], frames[2][0, 0, 10, 10] = 0.15, 0.3
+    assert motion_mask(frames[1], frames[2], 16).max() == 0.0
+    short, long = MotionHistory(16, window=1), MotionHistory(16, window=2)
+    for history in (short, long):
+        history.push(frames[0])
+        history.push(frames[1])
+    per_frame = short.moved(frames[2])
+    assert per_frame is not None and per_frame.max() == 0.0
+    cells = long.moved(frames[2])
+    assert cells is not None and cells[0, 0, 2, 2] == 1.0
+    assert cells.sum() == (2 * MOTION_RADIUS + 1) ** 2
+
+
+def test_history_needs_a_window_of_one_frame_or_more() -> None:
+    with pytest.raises(ConfigError, match="motion window"):
+        MotionHistory(32, window=0)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from signgen.cond.motion import STATIC_GAIN, damp_static, motion_mask
+from signgen.cond.motion import STATIC_GAIN, MotionHistory, damp_static
 from signgen.cond.raster import pose_raster
 from signgen.eval import to_uint8
 from signgen.model import clamp_to_range, latent_range
@@ -47,15 +47,14 @@ def measure_floor(
     bounds = latent_range(reference.latent)
     time = torch.zeros(1, device=device, dtype=dtype)
     images, timings = [], []
-    previous: torch.Tensor | None = None  # the previous frame's raster
-    cells = renderer.config.latent_size
+    history = MotionHistory(renderer.config.latent_size)  # the last frames' rasters
     for index in range(frames):
         mode = torch.full((1,), min(index, 1), device=device, dtype=dtype)
         with torch.inference_mode():
             raster = pose_raster(clip.poses.xy[index], clip.poses.conf[index], renderer.size)
             tensor = torch.from_numpy(raster)[None].to(device, dtype)
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
-            moved = None if previous is None else motion_mask(previous, tensor, cells)
+            moved = history.moved(tensor)
             start = clock.now_ms()
             predicted = latent + model.velocity(latent, time, reference, features, mode)
             if moved is not None:  # a warm frame, as the renderer stabilises it
@@ -64,7 +63,7 @@ def measure_floor(
             sampled = clock.now_ms()
             images.append(to_uint8(model.autoencoder.decode(latent))[0])
             decoded = clock.now_ms()
-        previous = tensor
+        history.push(tensor)
         kind = "cold" if index == 0 else "warm"
         timings.append(
             FrameTiming(index, kind, 1, sample_ms=sampled - start, decode_ms=decoded - sampled)

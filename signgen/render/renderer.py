@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond.motion import damp_static, motion_mask
+from signgen.cond.motion import MotionHistory, damp_static
 from signgen.cond.raster import pose_raster
 from signgen.errors import ConfigError, ImageError
 from signgen.model import RPFM, ReferenceCache, RPFMConfig, clamp_to_range, latent_range
@@ -135,6 +135,7 @@ class Renderer:
             noise,
             deadline,
             latent_range(reference_cache.latent),
+            MotionHistory(self.config.latent_size),
         )
         return ClipStream(self, state, self.clock.now_ms() - start)
 
@@ -187,7 +188,8 @@ class Renderer:
             if clip.deadline is not None:
                 clip.deadline.observe(timing)
             frames.append(Frame(clip.index, image, timing))
-            clip.latent, clip.raster = latent, rasters[row : row + 1]
+            clip.latent = latent
+            clip.motion.push(rasters[row : row + 1])
             clip.index += 1
         return frames
 
@@ -228,10 +230,10 @@ class Renderer:
     def _stabilise(self, clip: ClipState, latent: Tensor, raster: Tensor) -> Tensor:
         """Damp a warm frame's update where the pose stood still (`signgen.cond.motion`)."""
         gain = clip.options.static_gain
-        if gain >= 1.0 or clip.latent is None or clip.raster is None:
+        if gain >= 1.0 or clip.latent is None:
             return latent
-        mask = motion_mask(clip.raster, raster, self.config.latent_size)
-        return damp_static(clip.latent, latent, mask, gain)
+        mask = clip.motion.moved(raster)
+        return latent if mask is None else damp_static(clip.latent, latent, mask, gain)
 
     def _velocity(self, reference: ReferenceCache, features: Tensor, mode: Tensor) -> Velocity:
         """The network as the solver's ``velocity(x [B, C, h, w], t [B]) -> v``."""
@@ -271,7 +273,7 @@ class ClipState:
                every frame's latent is clamped to when ``options.clamp``.
     latent:    [1, C, h, w] the previous frame's latent (the warm-start chain); None before
                frame 0.
-    raster:    [1, C, S, S] the previous frame's pose raster (where did the pose move?).
+    motion:    the last frames' pose rasters (where did the pose move?).
     index:     the next frame to render.
     """
 
@@ -281,8 +283,8 @@ class ClipState:
     noise: Tensor
     deadline: Deadline | None
     latent_bounds: tuple[Tensor, Tensor]
+    motion: MotionHistory
     latent: Tensor | None = None
-    raster: Tensor | None = None
     index: int = 0
 
     @property
