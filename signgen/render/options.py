@@ -49,7 +49,7 @@ class RenderOptions:
                  start drifting into colours the signer does not have. Free; cold frames are
                  unchanged by it in practice.
     static_gain: temporal stabilisation of warm frames: the share of the warm step's update
-                 applied in latent cells where the pose did not move since the previous frame
+                 applied in latent cells where the pose did not move over the last frames
                  (`signgen.cond.motion`); 1 turns it off, 0 freezes still regions.
     """
 
