@@ -51,9 +51,18 @@ def motion_mask(previous: Tensor, current: Tensor, latent_size: int) -> Tensor:
     previous, current: [B, C, S, S] pose rasters (`signgen.cond.pose_raster`) of two frames.
     Returns float32 [B, 1, h, w] with h = w = ``latent_size`` (S a multiple of it).
     """
+    return _cells(_moved_pixels(previous, current), latent_size)
+
+
+def _moved_pixels(previous: Tensor, current: Tensor) -> Tensor:
+    """float32 [B, 1, S, S]: 1.0 where the raster channels changed by more than the threshold."""
     change = (current.float() - previous.float()).abs().sum(dim=1, keepdim=True)
-    moved = (change > MOTION_THRESHOLD).float()
-    cells = F.max_pool2d(moved, current.shape[-1] // latent_size)
+    return (change > MOTION_THRESHOLD).float()
+
+
+def _cells(moved: Tensor, latent_size: int) -> Tensor:
+    """Moved pixels [B, 1, S, S] -> moved latent cells [B, 1, h, w], grown by the radius."""
+    cells = F.max_pool2d(moved, moved.shape[-1] // latent_size)
     return F.max_pool2d(cells, 2 * MOTION_RADIUS + 1, stride=1, padding=MOTION_RADIUS)
 
 
@@ -83,11 +92,11 @@ class MotionHistory:
     def moved(self, current: Tensor) -> Tensor | None:
         """`motion_mask` of ``current`` against every remembered raster, combined: a cell moved
         if it moved against any of them. [1, 1, h, w] float32, or None before any `push`."""
-        mask = None
-        for previous in self._rasters:
-            cells = motion_mask(previous, current, self.latent_size)
-            mask = cells if mask is None else torch.maximum(mask, cells)
-        return mask
+        if not self._rasters:
+            return None
+        # Pooling commutes with the union, so the pixels are combined first and pooled once.
+        pixels = [_moved_pixels(previous, current) for previous in self._rasters]
+        return _cells(torch.stack(pixels).amax(dim=0), self.latent_size)
 
     def push(self, raster: Tensor) -> None:
         """Remember ``raster`` as the newest frame (the oldest drops out past the window)."""
