@@ -33,6 +33,29 @@ def test_items_are_deterministic_per_seed_and_differ_across_items() -> None:
     assert torch.equal(next(stream)["target"], a.item(0)["target"])
 
 
+def test_a_chain_is_the_motion_leading_up_to_the_previous_frame() -> None:
+    """chain_poses: the start's pose (repeated for still steps), then consecutive frames that
+    end on the previous pose; chain_start is rendered at the start's pose."""
+    ds = PairDataset(size=64, seed=0, chain=4)
+    real_lengths = set()
+    for index in range(12):
+        item = ds.item(index)
+        chain = item["chain_poses"]
+        assert chain.shape == (5, 543, 3) and item["chain_start"].shape == (3, 64, 64)
+        assert torch.equal(chain[-1], item["previous_pose"])
+        steps = (chain[1:, :, :2] - chain[:-1, :, :2]).abs().amax(dim=(1, 2))
+        assert float(steps.max()) < 64, "a chain walks through nearby frames of one motion"
+        moving = int((steps > 0).sum())
+        assert torch.equal(steps[: 4 - moving], torch.zeros(4 - moving)), "still steps first"
+        real_lengths.add(moving)
+    assert len(real_lengths) > 1, "chains of several lengths"
+    again = PairDataset(size=64, seed=0, chain=4).item(3)
+    assert all(torch.equal(again[k], ds.item(3)[k]) for k in again)
+    assert "chain_poses" not in PairDataset(size=64, seed=0).item(0)
+    with pytest.raises(ConfigError, match="chain"):
+        PairDataset(chain=-1)
+
+
 def test_previous_frame_is_an_earlier_nearby_pose() -> None:
     ds = PairDataset(size=64, seed=0, max_stride=3)
     for index in range(6):

@@ -5,11 +5,12 @@ from collections.abc import Iterator
 import pytest
 import torch
 
+from signgen.cond import pose_raster_batch
 from signgen.errors import ConfigError
-from signgen.model import RPFM, TINY
+from signgen.model import RPFM, TINY, clamp_to_reference
 from signgen.train.config import FlowTrainConfig, build_config
 from signgen.train.data import fixed_batch
-from signgen.train.flow import _rollout, encode_batch, flow_loss, perturb
+from signgen.train.flow import _chain_rollout, _rollout, encode_batch, flow_loss, perturb
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +119,61 @@ def test_a_deep_rollout_chains_its_steps_and_ends_on_the_previous_pose(
         assert torch.equal(pose, encoded[name])
 
 
-@pytest.mark.parametrize("option", [{"rollout_depth": 0}, {"rollout_motion": 1.5}])
+def test_a_chain_rollout_walks_the_recorded_poses_from_the_chain_start() -> None:
+    """Each step of a chain rollout starts where the last one ended and is conditioned on the
+    next recorded pose, ending on the previous frame's; a zero velocity returns its start."""
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3, chain=3))
+    assert batch.chain_start is not None and batch.chain_poses is not None
+    poses: list[torch.Tensor] = []
+    starts: list[torch.Tensor] = []
+
+    def still(x: torch.Tensor, t: torch.Tensor, ref: object, pose: torch.Tensor, mode: object):
+        poses.append(pose)
+        starts.append(x)
+        return torch.zeros_like(x)
+
+    model.velocity = still  # type: ignore[method-assign,assignment]
+    config = FlowTrainConfig(rollout_chain=3, perturb_sigma=0.0, blur_probability=0.0)
+    out = _chain_rollout(model, batch, config)
+    assert len(poses) == 3
+    assert torch.equal(starts[0], batch.chain_start)
+    for step, pose in enumerate(poses, start=1):
+        raster = pose_raster_batch(batch.chain_poses[:, step], TINY.image_size)
+        assert torch.equal(pose, model.encode_pose(raster))
+    assert torch.equal(poses[-1], model.encode_pose(batch.previous_raster))
+    assert torch.equal(out, clamp_to_reference(batch.chain_start, batch.reference))
+
+
+def test_a_chain_rollout_needs_a_batch_with_a_chain() -> None:
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 2, seed=3))
+    with pytest.raises(ValueError, match="chain"):
+        _chain_rollout(model, batch, FlowTrainConfig(rollout_chain=3))
+
+
+def test_flow_loss_trains_through_chain_rollouts() -> None:
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3, chain=2))
+    config = FlowTrainConfig(
+        rollout_chain=2, chain_share=1.0, rollout_after=0, rollout_fraction=0.5, bf16=False
+    )
+    loss = flow_loss(model, model, batch, step=1, config=config)
+    loss.backward()
+    assert torch.isfinite(loss) and float(loss.detach()) > 0
+    grads = [p.grad for p in model.velocity_net.parameters() if p.grad is not None]
+    assert grads and any(float(g.abs().sum()) > 0 for g in grads)
+    chainless = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3))
+    with pytest.raises(ValueError, match="chain"):  # so the rollout above took the chain
+        flow_loss(model, model, chainless, step=1, config=config)
+
+
+@pytest.mark.parametrize(
+    "option",
+    [{"rollout_depth": 0}, {"rollout_motion": 1.5}, {"rollout_chain": -1}, {"chain_share": 2.0}],
+)
 def test_flow_config_refuses_bad_rollout_options(option: dict[str, float]) -> None:
-    with pytest.raises(ConfigError, match="rollout"):
+    with pytest.raises(ConfigError, match="rollout|chain"):
         build_config(FlowTrainConfig, None, option)

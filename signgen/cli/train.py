@@ -129,6 +129,13 @@ def flow_command(
         int | None,
         typer.Option("--rollout-depth", help="Longest chain of own predictions in a rollout."),
     ] = None,
+    rollout_chain: Annotated[
+        int | None,
+        typer.Option(
+            "--rollout-chain",
+            help="Rollouts through up to this many recorded frames before the previous one.",
+        ),
+    ] = None,
 ) -> None:
     """Train the flow (pose/reference encoders, velocity UNet) on a frozen autoencoder.
 
@@ -139,7 +146,7 @@ def flow_command(
                    bf16=bf16, eval_every=eval_every, eval_pairs=eval_pairs,
                    save_every_s=save_every, resume=resume or None,
                    rollout_after=rollout_after, rollout_motion=rollout_motion,
-                   rollout_depth=rollout_depth,
+                   rollout_depth=rollout_depth, rollout_chain=rollout_chain,
                    fresh_per_step=fresh_per_step,
                    block_channels=channels)  # fmt: skip
     try:

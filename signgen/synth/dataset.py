@@ -71,6 +71,13 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
     int64 (frames from previous to target, 1..max_stride). The reference shows the neutral
     pose (half of the items) or another frame of the same motion. Item i depends only on
     (seed, i); DataLoader workers take interleaved items.
+
+    With ``chain`` D > 0 an item also carries the motion leading up to the previous frame, for
+    training rollouts that walk the model's own warm start through it: ``chain_start``
+    float32 [3, H, W], the frame 1..D frames before ``previous``, and ``chain_poses`` float32
+    [D + 1, 543, 3], the poses of the start and of each frame after it up to ``previous``
+    (the start's pose repeated first for a chain shorter than D: still steps; clamped at the
+    start of a recording).
     """
 
     def __init__(
@@ -81,12 +88,17 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
         max_stride: int = 5,
         real_fraction: float = 0.5,
         neutral_reference: float = 0.5,
+        chain: int = 0,
     ) -> None:
         if split not in _SPLITS:
             raise ConfigError(f"unknown split {split!r} (choose from {', '.join(_SPLITS)})")
-        if size < 32 or max_stride < 1:
-            raise ConfigError(f"need size >= 32 and max_stride >= 1, got {size}, {max_stride}")
+        if size < 32 or max_stride < 1 or chain < 0:
+            raise ConfigError(
+                f"need size >= 32, max_stride >= 1 and chain >= 0, got {size}, {max_stride}, "
+                f"{chain}"
+            )
         self.split, self.size, self.seed, self.max_stride = split, size, seed, max_stride
+        self.chain = chain
         self.real_fraction, self.neutral_reference = real_fraction, neutral_reference
 
     def __iter__(self) -> Iterator[dict[str, torch.Tensor]]:
@@ -111,7 +123,15 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
         reference = render_frame(appearance, ref_xy, ref_conf, size).image
         previous = render_frame(appearance, xy[0], conf[0], size).image
         target = render_frame(appearance, xy[1], conf[1], size)
-        return {
+        chain = {}
+        if self.chain:
+            chain = {
+                "chain_start": _image_tensor(render_frame(appearance, xy[3], conf[3], size).image),
+                "chain_poses": torch.stack(
+                    [_pose_tensor(xy[i], conf[i]) for i in range(3, len(xy))]
+                ),
+            }
+        return chain | {
             "reference": _image_tensor(reference),
             "reference_pose": _pose_tensor(ref_xy, ref_conf),
             "previous": _image_tensor(previous),
@@ -125,8 +145,9 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
     def _motion(
         self, rng: np.random.Generator, appearance: Appearance, stride: int
     ) -> tuple[np.ndarray, np.ndarray, int]:
-        """Poses of (previous, target, another frame): xy [3, 543, 2], conf [3, 543], and the
-        stride (shortened for a recording shorter than it)."""
+        """Poses of (previous, target, another frame, then the ``chain`` frames if any): xy
+        [F, 543, 2], conf [F, 543], and the stride (shortened for a recording shorter than
+        it)."""
         sources, weights = _sources(self.split == "heldout")
         if sources and rng.uniform() < self.real_fraction:
             source = sources[int(rng.choice(len(sources), p=weights))]
@@ -134,13 +155,25 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
             stride = min(stride, n - 1)
             target = int(rng.integers(stride, n))
             frames = np.array([target - stride, target, int(rng.integers(n))])
+            frames = np.concatenate([frames, self._chain_frames(rng, target - stride)])
             return (*source.pose(appearance, self.size, frames), stride)
         low, high = _seed_range(self.split)
         length = stride + 12
         motion = generated_motion(appearance, self.size, length, int(rng.integers(low, high)))
         target = int(rng.integers(stride, length))
         frames = np.array([target - stride, target, int(rng.integers(length))])
+        frames = np.concatenate([frames, self._chain_frames(rng, target - stride)])
         return motion.xy[frames], motion.conf[frames], stride
+
+    def _chain_frames(self, rng: np.random.Generator, previous: int) -> np.ndarray:
+        """The chain's ``chain`` + 1 frame numbers ending on ``previous``: its start, repeated
+        for the still steps, then 1..chain real ones; none when ``chain`` is 0."""
+        if not self.chain:
+            return np.zeros(0, dtype=np.int64)
+        real = int(rng.integers(1, self.chain + 1))
+        start = previous - real
+        frames = np.concatenate([np.full(self.chain - real, start), start + np.arange(real + 1)])
+        return np.maximum(frames, 0)
 
 
 @dataclass(frozen=True, eq=False)

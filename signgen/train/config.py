@@ -75,6 +75,8 @@ class FlowTrainConfig(TrainConfig):
     rollout_after: int = 1000  # warm-up steps before self-rollout starts
     rollout_motion: float = 0.0  # share of rollouts that take a real motion step (see flow.py)
     rollout_depth: int = 1  # longest chain of own 1-step predictions in a rollout (see flow.py)
+    rollout_chain: int = 0  # rollouts through up to this many recorded frames (0 = off; flow.py)
+    chain_share: float = 0.5  # share of rollout batches that take such a chain when it is on
     zero_time_fraction: float = 0.5  # frame-to-frame samples at t = 0 (the 1-step warm start)
     hand_weight: float = 2.0
     limb_weight: float = 1.0
@@ -86,6 +88,10 @@ class FlowTrainConfig(TrainConfig):
             raise ValueError(f"rollout depth must be at least 1, got {self.rollout_depth}")
         if not 0.0 <= self.rollout_motion <= 1.0:
             raise ValueError(f"rollout motion must be a share in [0, 1], got {self.rollout_motion}")
+        if self.rollout_chain < 0:
+            raise ValueError(f"rollout chain must be 0 or more frames, got {self.rollout_chain}")
+        if not 0.0 <= self.chain_share <= 1.0:
+            raise ValueError(f"chain share must be a share in [0, 1], got {self.chain_share}")
 
 
 C = TypeVar("C", bound=TrainConfig)

@@ -9,7 +9,7 @@ The flow stores latents instead of images (the frozen encoder runs once per pair
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import torch
 from torch import Tensor
@@ -24,7 +24,9 @@ Item = dict[str, Tensor]
 class Batch:
     """One batch. Images float32 [B, 3, S, S] in [-1, 1] (or, in the flow's pool, latents
     [B, C, h, w]); rasters float32 [B, 22, S, S] in [0, 1]; ``target_mask`` uint8 [B, S, S]
-    (synthetic labels 0-6)."""
+    (synthetic labels 0-6). ``chain_start`` (image or latent) and ``chain_poses`` [B, D + 1,
+    543, 3]: the motion before the previous frame, only from a pool with a chain (see
+    `signgen.synth.dataset.PairDataset`)."""
 
     reference: Tensor
     target: Tensor
@@ -33,15 +35,21 @@ class Batch:
     target_raster: Tensor
     previous_raster: Tensor
     target_mask: Tensor
+    chain_start: Tensor | None = None
+    chain_poses: Tensor | None = None
 
     def to(self, device: torch.device | str) -> Batch:
-        return Batch(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
+        return self._map(lambda value: value.to(device))
 
     def __len__(self) -> int:
         return len(self.target)
 
     def select(self, index: Tensor | slice) -> Batch:
-        return Batch(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+        return self._map(lambda value: value[index])
+
+    def _map(self, apply: Callable[[Tensor], Tensor]) -> Batch:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return replace(self, **{k: apply(v) for k, v in values.items() if v is not None})
 
 
 def to_batch(items: Item) -> Batch:
@@ -55,28 +63,36 @@ def to_batch(items: Item) -> Batch:
         target_raster=pose_raster_batch(items["target_pose"], size),
         previous_raster=pose_raster_batch(items["previous_pose"], size),
         target_mask=items["target_mask"],
+        chain_start=items.get("chain_start"),
+        chain_poses=items.get("chain_poses"),
     )
 
 
-def pair_dataset(split: str, size: int, seed: int, max_stride: int) -> IterableDataset[Item]:
+def pair_dataset(
+    split: str, size: int, seed: int, max_stride: int, chain: int = 0
+) -> IterableDataset[Item]:
     """The synthetic signer world's pair stream (`signgen.synth.dataset.PairDataset`)."""
     from signgen.synth.dataset import PairDataset
 
-    return PairDataset(split=split, size=size, seed=seed, max_stride=max_stride)
+    return PairDataset(split=split, size=size, seed=seed, max_stride=max_stride, chain=chain)
 
 
-def pair_stream(split: str, size: int, seed: int, max_stride: int, workers: int) -> Iterator[Item]:
+def pair_stream(
+    split: str, size: int, seed: int, max_stride: int, workers: int, chain: int = 0
+) -> Iterator[Item]:
     """Endless single pairs; rendered in a worker process when ``workers`` > 0."""
-    dataset = pair_dataset(split, size, seed, max_stride)
+    dataset = pair_dataset(split, size, seed, max_stride, chain)
     if workers == 0:
         return iter(dataset)
     loader = DataLoader(dataset, batch_size=None, num_workers=workers, prefetch_factor=8)
     return iter(loader)
 
 
-def fixed_batch(split: str, size: int, count: int, seed: int, max_stride: int = 5) -> Batch:
+def fixed_batch(
+    split: str, size: int, count: int, seed: int, max_stride: int = 5, chain: int = 0
+) -> Batch:
     """The first ``count`` pairs of a stream as one batch (held-out evaluation, tests)."""
-    stream = pair_stream(split, size, seed, max_stride, 0)
+    stream = pair_stream(split, size, seed, max_stride, 0, chain)
     items = [next(stream) for _ in range(count)]
     return to_batch({key: torch.stack([item[key] for item in items]) for key in items[0]})
 

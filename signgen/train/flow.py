@@ -14,6 +14,11 @@ Every batch mixes (issue 4, item 5, measured on a prototype here):
   With ``rollout_depth`` D > 1 a rollout is a chain of 1..D such steps (drawn per batch),
   motion chains going back and forth between the two frames, so the model also sees errors
   compounded over several frames, as a long warm-started clip builds them up.
+  With ``rollout_chain`` D > 0, ``chain_share`` of the rollout batches instead walk the model's
+  own warm start through the 1..D recorded frames before the previous one, starting from the
+  (perturbed) true latent of the first, damped where the pose stood still and clamped to the
+  reference's range, exactly as rendering chains it: its own errors while the signer moves
+  through distinct poses, which going back and forth between two frames only approximates.
 Frame strides 1-5 come from the data (``max_stride``). At inference the previous latent is
 used as it is (sigma 0).
 """
@@ -28,7 +33,9 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from signgen.checkpoint import load_checkpoint
-from signgen.model import RPFM
+from signgen.cond import STATIC_GAIN, damp_static, motion_mask, pose_raster_batch
+from signgen.cond.motion import MOTION_WINDOW
+from signgen.model import RPFM, clamp_to_range, latent_range
 from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
 from signgen.train.config import FlowTrainConfig
 from signgen.train.data import Batch, Item, PairPool, fixed_batch, pair_stream, to_batch
@@ -87,6 +94,31 @@ def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig, depth: int = 1)
     return latent
 
 
+@torch.no_grad()
+def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor:
+    """The model's own warm start walked through ``batch.chain_poses`` (latents), ending on the
+    previous frame's pose: 1-step predictions, each damped by `STATIC_GAIN` where the pose did
+    not move over the last `MOTION_WINDOW` steps and clamped to the reference's range, as
+    `signgen.render.Renderer` does.
+    """
+    if batch.chain_start is None or batch.chain_poses is None:
+        raise ValueError("a chain rollout needs a batch from a pool with a chain")
+    latent = perturb(batch.chain_start, config.perturb_sigma, config.blur_probability)
+    reference = model.reference_from_latent(batch.reference, batch.reference_raster)
+    bounds = latent_range(batch.reference)
+    size, cells = model.config.image_size, model.config.latent_size
+    zeros, ones = torch.zeros(len(batch)), torch.ones(len(batch))
+    rasters = [pose_raster_batch(poses, size) for poses in batch.chain_poses.unbind(1)]
+    for step in range(1, len(rasters)):
+        raster = rasters[step]
+        velocity = model.velocity(latent, zeros, reference, model.encode_pose(raster), ones)
+        predicted = predict_data(latent, velocity, 0.0)
+        window = rasters[max(0, step - MOTION_WINDOW) : step]
+        moved = torch.stack([motion_mask(before, raster, cells) for before in window]).amax(0)
+        latent = clamp_to_range(damp_static(latent, predicted, moved, STATIC_GAIN), bounds)
+    return latent
+
+
 def flow_loss(
     trainable: nn.Module, model: RPFM, batch: Batch, step: int, config: FlowTrainConfig
 ) -> Tensor:
@@ -106,7 +138,11 @@ def flow_loss(
             part = slice(noisy, noisy + count)
             deep = config.rollout_depth > 1  # (depth 1 draws nothing: old runs replay exactly)
             depth = int(torch.randint(1, config.rollout_depth + 1, ())) if deep else 1
-            x0[part] = _rollout(model, batch.select(part), config, depth)
+            chain = config.rollout_chain > 0 and float(torch.rand(())) < config.chain_share
+            if chain:
+                x0[part] = _chain_rollout(model, batch.select(part), config)
+            else:
+                x0[part] = _rollout(model, batch.select(part), config, depth)
     mode = (torch.arange(size) >= noisy).float()
     t = torch.cat([_times(noisy, 0.25), _times(size - noisy, config.zero_time_fraction)])
     x_t = torch.cat([
@@ -131,8 +167,9 @@ def encode_items(model: RPFM, bf16: bool = False) -> Callable[[Item], Item]:
     def encode(items: Item) -> Item:
         out = dict(items)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            for key in ("reference", "target", "previous"):
-                out[key] = model.autoencoder.encode(items[key]).float()
+            for key in ("reference", "target", "previous", "chain_start"):
+                if key in items:
+                    out[key] = model.autoencoder.encode(items[key]).float()
         return out
 
     return encode
@@ -147,6 +184,7 @@ def encode_batch(model: RPFM, batch: Batch) -> Batch:
         reference=encode(batch.reference),
         target=encode(batch.target),
         previous=encode(batch.previous),
+        chain_start=None if batch.chain_start is None else encode(batch.chain_start),
     )
 
 
@@ -170,7 +208,12 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
     run = make_run(config, model, model, info)
     size = model.config.image_size
     stream = pair_stream(
-        "train", size, config.seed + 1000 * run.rank, config.max_stride, config.workers
+        "train",
+        size,
+        config.seed + 1000 * run.rank,
+        config.max_stride,
+        config.workers,
+        config.rollout_chain,
     )
     pool = PairPool(
         stream, config.pool_size, config.fresh_per_step, encode_items(model, config.bf16)
