@@ -1,11 +1,12 @@
 """Flow training on the tiny model: the loss falls on a fixed batch; perturbations behave."""
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
 import torch
 
-from signgen.cond import pose_raster_batch
+from signgen.cond import STATIC_GAIN, pose_raster_batch
 from signgen.errors import ConfigError
 from signgen.model import RPFM, TINY, clamp_to_reference
 from signgen.train.config import FlowTrainConfig, build_config
@@ -144,6 +145,26 @@ def test_a_chain_rollout_walks_the_recorded_poses_from_the_chain_start() -> None
         assert torch.equal(pose, model.encode_pose(raster))
     assert torch.equal(poses[-1], model.encode_pose(batch.previous_raster))
     assert torch.equal(out, clamp_to_reference(batch.chain_start, batch.reference))
+
+
+def test_a_chain_rollout_damps_its_steps_where_the_pose_stood_still() -> None:
+    """A chain that holds one pose takes STATIC_GAIN of every update, as rendering does; a
+    moving chain takes the whole update where the pose moved."""
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3, chain=2))
+    assert batch.chain_start is not None and batch.chain_poses is not None
+    reference = batch.reference.clone()
+    reference[..., 0, :2] = torch.tensor([-100.0, 100.0])  # a range the steps stay inside
+    batch = dataclasses.replace(batch, reference=reference)
+    held = dataclasses.replace(batch, chain_poses=batch.chain_poses[:, :1].expand(-1, 3, -1, -1))
+    model.velocity = lambda x, *rest: torch.ones_like(x)  # type: ignore[method-assign,assignment]
+    config = FlowTrainConfig(rollout_chain=2, perturb_sigma=0.0, blur_probability=0.0)
+    expected = batch.chain_start + 2 * STATIC_GAIN
+    assert torch.allclose(_chain_rollout(model, held, config), expected)
+    moved = _chain_rollout(model, batch, config) - batch.chain_start
+    assert float(moved.amin()) == pytest.approx(2 * STATIC_GAIN)  # cells far from the motion
+    assert float(moved.amax()) == pytest.approx(2.0)  # cells that moved on both steps
 
 
 def test_a_chain_rollout_needs_a_batch_with_a_chain() -> None:

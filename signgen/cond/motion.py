@@ -77,10 +77,11 @@ def damp_static(previous: Tensor, predicted: Tensor, mask: Tensor, gain: float) 
 
 
 class MotionHistory:
-    """The last ``window`` pose rasters of one clip, and where its pose moved against them.
+    """The last ``window`` pose rasters of a clip, and where its pose moved against them.
 
     Usage per frame: ``mask = history.moved(raster)`` (None on the clip's first frame), then
-    ``history.push(raster)``. Rasters are [1, C, S, S] (`signgen.cond.pose_raster`).
+    ``history.push(raster)``. Rasters are [B, C, S, S] (`signgen.cond.pose_raster`), one clip
+    per row (the renderer's B is 1; training's chain rollouts keep a batch of clips).
     """
 
     def __init__(self, latent_size: int, window: int = MOTION_WINDOW) -> None:
@@ -91,7 +92,7 @@ class MotionHistory:
 
     def moved(self, current: Tensor) -> Tensor | None:
         """`motion_mask` of ``current`` against every remembered raster, combined: a cell moved
-        if it moved against any of them. [1, 1, h, w] float32, or None before any `push`."""
+        if it moved against any of them. [B, 1, h, w] float32, or None before any `push`."""
         if not self._rasters:
             return None
         # Pooling commutes with the union, so the pixels are combined first and pooled once.

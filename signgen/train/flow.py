@@ -33,8 +33,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, damp_static, motion_mask, pose_raster_batch
-from signgen.cond.motion import MOTION_WINDOW
+from signgen.cond import STATIC_GAIN, MotionHistory, damp_static, pose_raster_batch
 from signgen.model import RPFM, clamp_to_range, latent_range
 from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
 from signgen.train.config import FlowTrainConfig
@@ -98,7 +97,7 @@ def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig, depth: int = 1)
 def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor:
     """The model's own warm start walked through ``batch.chain_poses`` (latents), ending on the
     previous frame's pose: 1-step predictions, each damped by `STATIC_GAIN` where the pose did
-    not move over the last `MOTION_WINDOW` steps and clamped to the reference's range, as
+    not move over the last steps (`MotionHistory`) and clamped to the reference's range, as
     `signgen.render.Renderer` does.
     """
     if batch.chain_start is None or batch.chain_poses is None:
@@ -106,16 +105,19 @@ def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor
     latent = perturb(batch.chain_start, config.perturb_sigma, config.blur_probability)
     reference = model.reference_from_latent(batch.reference, batch.reference_raster)
     bounds = latent_range(batch.reference)
-    size, cells = model.config.image_size, model.config.latent_size
+    size = model.config.image_size
     zeros, ones = torch.zeros(len(batch)), torch.ones(len(batch))
     rasters = [pose_raster_batch(poses, size) for poses in batch.chain_poses.unbind(1)]
-    for step in range(1, len(rasters)):
-        raster = rasters[step]
+    history = MotionHistory(model.config.latent_size)
+    history.push(rasters[0])
+    for raster in rasters[1:]:
         velocity = model.velocity(latent, zeros, reference, model.encode_pose(raster), ones)
         predicted = predict_data(latent, velocity, 0.0)
-        window = rasters[max(0, step - MOTION_WINDOW) : step]
-        moved = torch.stack([motion_mask(before, raster, cells) for before in window]).amax(0)
-        latent = clamp_to_range(damp_static(latent, predicted, moved, STATIC_GAIN), bounds)
+        moved = history.moved(raster)
+        history.push(raster)
+        if moved is not None:  # (always: the start was pushed)
+            predicted = damp_static(latent, predicted, moved, STATIC_GAIN)
+        latent = clamp_to_range(predicted, bounds)
     return latent
 
 
