@@ -16,7 +16,7 @@ import numpy as np
 
 from signgen.extract import extract_poses, probe_video
 from signgen.extract.holistic import HolisticBackend
-from signgen.extract.reader import read_frames
+from signgen.io.video import read_frames
 
 VIDEO = Path(__file__).resolve().parents[1] / "tests" / "data" / "pose_tests_test_video.mp4"
 

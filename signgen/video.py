@@ -1,4 +1,4 @@
-"""Video files: an atomic, streaming H.264 mp4 writer and a decord reader.
+"""Writing video files: an atomic, streaming H.264 mp4 writer, and WebVTT subtitles.
 
 Writing goes through imageio-ffmpeg's bundled ffmpeg (libx264, yuv420p, so every player opens
 it) into a temp file in the destination folder, renamed over the destination only when the
@@ -6,7 +6,7 @@ last frame is in: an exception or Ctrl-C mid-render leaves no .mp4 behind. Frame
 one at a time, so memory stays flat for any clip length. The frame rate is passed to ffmpeg
 as an exact fraction (29.97 -> 2997/100), so it round-trips.
 
-Reading uses decord where it has a wheel and imageio-ffmpeg's reader elsewhere.
+Reading is `signgen.io.video` (probe_video, read_frames, read_video).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -25,35 +24,12 @@ import numpy as np
 
 from signgen.errors import VideoError
 from signgen.io.atomic import FILE_MODE, replace_via_temp
+from signgen.io.video import VideoInfo
 from signgen.pose.sequence import GlossSpan
 
 # Visually lossless for synthetic renders and fast enough to stay off the frame budget.
 DEFAULT_CRF = 18
 PRESET = "veryfast"
-
-
-@dataclass(frozen=True)
-class VideoInfo:
-    """What a video file holds: frame count, rate and frame size in pixels."""
-
-    path: Path
-    num_frames: int
-    fps: float
-    width: int
-    height: int
-
-    @property
-    def duration(self) -> float:
-        """Seconds."""
-        return self.num_frames / self.fps
-
-
-@dataclass(frozen=True, eq=False)
-class Video:
-    """Decoded frames: uint8 [T, H, W, 3] RGB, and the frame rate."""
-
-    frames: np.ndarray
-    fps: float
 
 
 class VideoWriter:
@@ -184,65 +160,6 @@ def _reserve_temp(path: Path) -> Path:
         raise VideoError(f"cannot write into {path.parent}: {error.strerror}", path=path) from error
     os.close(handle)
     return Path(name)
-
-
-def probe_video(path: str | Path) -> VideoInfo:
-    """Frame count, rate and size of a video file, without decoding all of it."""
-    path = _existing(path)
-    reader = _decord_reader(path)
-    if reader is not None:
-        height, width = reader[0].shape[:2]
-        return VideoInfo(path, len(reader), float(reader.get_avg_fps()), width, height)
-    video = read_video(path)
-    count, height, width = video.frames.shape[:3]
-    return VideoInfo(path, count, video.fps, width, height)
-
-
-def read_video(path: str | Path) -> Video:
-    """Decode every frame: uint8 [T, H, W, 3] RGB and the frame rate."""
-    path = _existing(path)
-    reader = _decord_reader(path)
-    if reader is not None:
-        frames = reader.get_batch(list(range(len(reader)))).asnumpy()
-        return Video(frames=frames, fps=float(reader.get_avg_fps()))
-    return _read_with_ffmpeg(path)
-
-
-def _existing(path: str | Path) -> Path:
-    path = Path(path)
-    if not path.is_file():
-        raise VideoError("no such video file", path=path)
-    if path.stat().st_size == 0:
-        raise VideoError("the video file is empty (0 bytes)", path=path)
-    return path
-
-
-def _decord_reader(path: Path) -> Any | None:
-    """A decord VideoReader, None where decord is not installed; VideoError if unreadable."""
-    try:
-        import decord
-    except ImportError:
-        return None
-    try:
-        reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
-    except (decord.DECORDError, RuntimeError) as error:
-        raise VideoError("not a readable video", path=path) from error
-    if len(reader) == 0:
-        raise VideoError("the video has no frames", path=path)
-    return reader
-
-
-def _read_with_ffmpeg(path: Path) -> Video:
-    try:
-        frames_iter = imageio_ffmpeg.read_frames(str(path))
-        meta = next(frames_iter)
-        width, height = meta["size"]
-        frames = [np.frombuffer(raw, np.uint8).reshape(height, width, 3) for raw in frames_iter]
-    except (OSError, RuntimeError, StopIteration) as error:
-        raise VideoError("not a readable video", path=path) from error
-    if not frames:
-        raise VideoError("the video has no frames", path=path)
-    return Video(frames=np.stack(frames), fps=float(meta["fps"]))
 
 
 def write_webvtt(spans: Iterable[GlossSpan], fps: float, path: str | Path) -> Path:

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from signgen.io.video import probe_video
 from signgen.report import read_report
-from signgen.video import probe_video
 
 SIGNGEN = Path(sys.executable).parent / "signgen"
 # Two short clips first, then longer ones: the kill lands while a long clip is in flight.

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from signgen.cli import app
-from signgen.video import probe_video, read_video
+from signgen.io.video import probe_video, read_video
 
 ray = pytest.importorskip("ray")
 runner = CliRunner()

@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 from signgen.batch import RendererSettings, load_manifest
 from signgen.batch.engine_local import LocalEngine
 from signgen.io import read_poses
+from signgen.io.video import probe_video
 from signgen.report import read_report
-from signgen.video import probe_video
 
 runner = CliRunner()
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 
 from signgen.cli import app
 from signgen.io import read_poses, write_poses
+from signgen.io.video import probe_video
 from signgen.report import read_report
-from signgen.video import probe_video
 
 DATA = Path(__file__).parent / "data"
 POSE_FILES = sorted((DATA / "poses").glob("*.pose"))

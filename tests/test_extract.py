@@ -14,7 +14,7 @@ import pytest
 
 from signgen.errors import ConfigError, ExtractError, VideoError
 from signgen.extract import extract_poses, probe_video
-from signgen.extract.reader import read_frames
+from signgen.io.video import read_frames, read_video
 from signgen.pose.layouts import (
     FACE,
     HOLISTIC,
@@ -24,7 +24,7 @@ from signgen.pose.layouts import (
     RIGHT_WRIST,
 )
 from signgen.pose.sequence import PoseSequence
-from signgen.video import read_video, write_video
+from signgen.video import write_video
 
 DATA = Path(__file__).parent / "data"
 VIDEO = DATA / "pose_tests_test_video.mp4"  # 540x720 portrait, 58 frames, 29.92 fps

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from signgen.cli import app
 from signgen.io import read_poses
-from signgen.video import read_video, write_video
+from signgen.io.video import read_video
+from signgen.video import write_video
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()

@@ -10,6 +10,7 @@ import pytest
 from signgen.errors import ConfigError, ImageError, PoseFileError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
+from signgen.io.video import probe_video, read_video
 from signgen.pose.layouts import LEFT_SHOULDER, RIGHT_SHOULDER
 from signgen.pose.sequence import PoseSequence
 from signgen.render import Frame, Renderer, RenderOptions, render_to_video
@@ -19,7 +20,6 @@ from signgen.render.poses import (
     frame_reference_pose,
     reference_framing,
 )
-from signgen.video import probe_video, read_video
 
 DATA = Path(__file__).parent / "data"
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from signgen.cli import app
 from signgen.io import read_canonical
-from signgen.video import read_video
+from signgen.io.video import read_video
 
 POSES = sorted((Path(__file__).parent / "data" / "poses").glob("*.pose"))
 runner = CliRunner()

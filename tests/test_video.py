@@ -10,15 +10,9 @@ import pytest
 
 from signgen.errors import VideoError
 from signgen.io.atomic import FILE_MODE
+from signgen.io.video import probe_video, read_video
 from signgen.pose.sequence import GlossSpan
-from signgen.video import (
-    VideoWriter,
-    _read_with_ffmpeg,
-    probe_video,
-    read_video,
-    write_video,
-    write_webvtt,
-)
+from signgen.video import VideoWriter, write_video, write_webvtt
 
 DATA = Path(__file__).parent / "data"
 
@@ -51,7 +45,8 @@ def test_round_trip_keeps_count_fps_size_and_pixels(tmp_path: Path, fps: float) 
 
 def test_ffmpeg_fallback_reader_agrees_with_decord(tmp_path: Path) -> None:
     write_video(tmp_path / "clip.mp4", _frames(9), 25.0)
-    video = _read_with_ffmpeg(tmp_path / "clip.mp4")
+    assert probe_video(tmp_path / "clip.mp4", reader="ffmpeg").num_frames == 9
+    video = read_video(tmp_path / "clip.mp4", reader="ffmpeg")
     assert video.frames.shape == (9, 48, 64, 3) and video.fps == 25.0
     np.testing.assert_array_equal(video.frames, read_video(tmp_path / "clip.mp4").frames)
 
@@ -123,16 +118,16 @@ def test_unreadable_videos_are_video_errors(tmp_path: Path) -> None:
     text = tmp_path / "text.mp4"
     text.write_text("this is not a video\n" * 10)
     for path, message in [
-        (tmp_path / "missing.mp4", "no such video"),
+        (tmp_path / "missing.mp4", "no such file"),
         (empty, "0 bytes"),
-        (text, "not a readable video"),
+        (text, "not a video ffmpeg can read"),
     ]:
         with pytest.raises(VideoError, match=message):
             probe_video(path)
         with pytest.raises(VideoError, match=message):
             read_video(path)
-    with pytest.raises(VideoError, match="not a readable video"):
-        _read_with_ffmpeg(text)
+    with pytest.raises(VideoError, match="not a video ffmpeg can read"):
+        read_video(text, reader="ffmpeg")
 
 
 def test_webvtt_cues_follow_the_gloss_spans(tmp_path: Path) -> None:

@@ -1,10 +1,10 @@
 """Pose extraction from real video: `extract_poses(video) -> PoseSequence` (canonical 543).
 
-Layer: uses errors and pose only (io is not needed: the caller writes the result).
+Layer: uses errors, pose and video (reading); io is not needed: the caller writes the result.
 """
 
 from signgen.extract.extractor import BACKENDS, extract_poses
 from signgen.extract.holistic import HolisticSettings
-from signgen.extract.reader import VideoInfo, probe_video
+from signgen.io.video import VideoInfo, probe_video
 
 __all__ = ["BACKENDS", "HolisticSettings", "VideoInfo", "extract_poses", "probe_video"]

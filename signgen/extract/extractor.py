@@ -10,7 +10,7 @@ import numpy as np
 
 from signgen.errors import ConfigError, ExtractError
 from signgen.extract.holistic import FramePose, HolisticBackend
-from signgen.extract.reader import VideoInfo, probe_video, read_frames
+from signgen.io.video import VideoInfo, probe_video, read_frames
 from signgen.pose.layouts import HOLISTIC
 from signgen.pose.sequence import PoseSequence
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from signgen.errors import ExtractError
-from signgen.extract.quiet import native_stderr_silenced
+from signgen.io.quiet import native_stderr_silenced
 from signgen.pose.layouts import BODY, FACE, HOLISTIC, LEFT_HAND, RIGHT_HAND
 
 

@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from signgen.io.video import VideoInfo
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
 from signgen.render.overlay import draw_skeleton, side_by_side
 from signgen.render.renderer import Frame, Renderer
 from signgen.report import FrameTiming, LatencyReport
-from signgen.video import VideoInfo, VideoWriter
+from signgen.video import VideoWriter
 
 Progress = Callable[[Frame], None]
 """Called after each frame is in the video (for progress bars)."""

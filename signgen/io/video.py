@@ -1,8 +1,10 @@
-"""Read a video's frames for pose extraction: sequentially, a few at a time, memory flat.
+"""Reading video files: probe, stream frames, or decode a short clip whole.
 
 decord is the reader (exact fps, fast seeking for ``every``); where it is not installed,
-imageio-ffmpeg's bundled ffmpeg decodes instead. Every failure a user can cause (missing, empty,
-image, corrupt file) is a one-line `VideoError` naming the file.
+imageio-ffmpeg's bundled ffmpeg decodes instead. Frames come a few at a time, so memory stays
+flat for any length (pose extraction streams long videos through `read_frames`). Every failure
+a user can cause (missing, empty, image, corrupt file) is a one-line `VideoError` naming the
+file. Writing is `signgen.video.VideoWriter`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,43 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import imageio_ffmpeg
 import numpy as np
 
 from signgen.errors import ConfigError, VideoError
-from signgen.extract.quiet import native_stderr_silenced
+from signgen.io.quiet import native_stderr_silenced
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video file holds: frame count, rate and frame size in pixels (as displayed,
+    after any rotation tag).
+
+    num_frames: from the container (the ffmpeg reader estimates it from the duration).
+    reader: the decoder that probed it, ``"decord"`` or ``"ffmpeg"``; "" for a file just
+    written (`read_frames` then picks decord where it is installed).
+    """
+
+    path: Path
+    num_frames: int
+    fps: float
+    width: int
+    height: int
+    reader: str = ""
+
+    @property
+    def duration(self) -> float:
+        """Seconds."""
+        return self.num_frames / self.fps
+
+
+@dataclass(frozen=True, eq=False)
+class Video:
+    """Decoded frames: uint8 [T, H, W, 3] RGB, and the frame rate."""
+
+    frames: np.ndarray
+    fps: float
+
 
 READERS = ("decord", "ffmpeg")
 # decord decodes this many frames per call: 8 frames of 1080p RGB are ~50 MB, whatever the length.
@@ -31,24 +66,6 @@ _IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
 )
-
-
-@dataclass(frozen=True)
-class VideoInfo:
-    """What extraction needs to know about a video before decoding it.
-
-    width, height: frame size in pixels, as decoded (after any rotation tag is applied).
-    fps: frames per second of the source (> 0).
-    num_frames: frame count from the container (the ffmpeg reader estimates it from duration).
-    reader: ``"decord"`` or ``"ffmpeg"``.
-    """
-
-    path: Path
-    width: int
-    height: int
-    fps: float
-    num_frames: int
-    reader: str
 
 
 def check_video_file(path: Path) -> None:
@@ -76,8 +93,7 @@ def probe_video(path: str | Path, reader: str | None = None) -> VideoInfo:
     """
     path = Path(path)
     check_video_file(path)
-    if reader is None:
-        reader = "decord" if importlib.util.find_spec("decord") is not None else "ffmpeg"
+    reader = reader or _default_reader()
     if reader not in READERS:
         raise ConfigError(f"unknown video reader {reader!r}; choose from {list(READERS)}")
     if reader == "ffmpeg":
@@ -92,7 +108,18 @@ def probe_video(path: str | Path, reader: str | None = None) -> VideoInfo:
     fps = float(decoder.get_avg_fps())
     if num_frames == 0 or not fps > 0:
         raise VideoError(f"has no readable frames (count {num_frames}, fps {fps})", path=path)
-    return VideoInfo(path, int(width), int(height), fps, num_frames, "decord")
+    return VideoInfo(path, num_frames, fps, int(width), int(height), "decord")
+
+
+def _default_reader() -> str:
+    return "decord" if importlib.util.find_spec("decord") is not None else "ffmpeg"
+
+
+def read_video(path: str | Path, reader: str | None = None) -> Video:
+    """Decode every frame: uint8 [T, H, W, 3] RGB and the frame rate (for short clips: tests,
+    read-back; extraction streams with `read_frames`)."""
+    info = probe_video(path, reader)
+    return Video(frames=np.stack(list(read_frames(info))), fps=info.fps)
 
 
 def read_frames(info: VideoInfo, every: int = 1) -> Iterator[np.ndarray]:
@@ -100,7 +127,7 @@ def read_frames(info: VideoInfo, every: int = 1) -> Iterator[np.ndarray]:
 
     Raises `VideoError` naming the frame where decoding fails (a corrupt or truncated file).
     """
-    if info.reader == "decord":
+    if (info.reader or _default_reader()) == "decord":
         yield from _read_decord(info, every)
     else:
         yield from _read_ffmpeg(info, every)
@@ -137,8 +164,6 @@ def _read_decord(info: VideoInfo, every: int) -> Iterator[np.ndarray]:
 
 
 def _ffmpeg_meta(path: Path) -> dict[str, Any]:
-    import imageio_ffmpeg
-
     frames = imageio_ffmpeg.read_frames(str(path))
     try:
         meta: dict[str, Any] = next(frames)
@@ -155,12 +180,10 @@ def _ffmpeg_info(path: Path, meta: dict[str, Any]) -> VideoInfo:
     fps, duration = float(meta.get("fps") or 0), float(meta.get("duration") or 0)
     if not fps > 0 or not duration > 0:
         raise VideoError(f"has no readable frames (fps {fps}, duration {duration} s)", path=path)
-    return VideoInfo(path, int(width), int(height), fps, round(fps * duration), "ffmpeg")
+    return VideoInfo(path, round(fps * duration), fps, int(width), int(height), "ffmpeg")
 
 
 def _read_ffmpeg(info: VideoInfo, every: int) -> Iterator[np.ndarray]:
-    import imageio_ffmpeg
-
     frames = imageio_ffmpeg.read_frames(str(info.path), pix_fmt="rgb24")
     try:
         next(frames)  # the metadata dict
