@@ -30,10 +30,10 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, MotionHistory, check_gain, damp_static, pose_raster_batch
+from signgen.cond import STATIC_GAIN, MotionHistory, check_gain, pose_raster_batch
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
-from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range
+from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range, settle
 from signgen.sampler import solve, time_grid
 from signgen.targets import Check, flicker_ok
 
@@ -267,10 +267,10 @@ def evaluate_clip(
     decode = model.autoencoder.decode
     cold, warm = [], []
 
-    bounds = latent_range(reference.latent)
+    bounds = latent_range(reference.latent) if config.clamp else None
 
     def keep(latent: Tensor) -> Tensor:
-        return clamp_to_range(latent, bounds) if config.clamp else latent
+        return latent if bounds is None else clamp_to_range(latent, bounds)
 
     with torch.inference_mode():
         for start in range(0, frames, config.batch_size):
@@ -283,7 +283,7 @@ def evaluate_clip(
         warm_latents = [latent]
         for k in range(1, frames):
             predicted = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
-            latent = keep(damp_static(latent, predicted, moved[k : k + 1], config.static_gain))
+            latent = settle(latent, predicted, moved[k : k + 1], config.static_gain, bounds)
             warm_latents.append(latent)
             if k % 25 == 0 or k == frames - 1:
                 progress(f"clip {index} warm", k + 1, frames)

@@ -7,6 +7,7 @@ import torch
 from signgen.cond.motion import MOTION_RADIUS, MotionHistory, damp_static, motion_mask
 from signgen.cond.raster import NUM_CHANNELS, pose_raster
 from signgen.errors import ConfigError
+from signgen.model import clamp_to_range, settle
 from signgen.pose.layouts import LEFT_ELBOW, LEFT_SHOULDER, RIGHT_ELBOW, RIGHT_SHOULDER
 
 
@@ -96,3 +97,22 @@ def test_a_slow_change_moves_within_the_window_but_not_frame_to_frame() -> None:
 def test_history_needs_a_window_of_one_frame_or_more() -> None:
     with pytest.raises(ConfigError, match="motion window"):
         MotionHistory(32, window=0)
+
+
+def test_settle_damps_warm_frames_then_clamps_as_the_frame_loops_do() -> None:
+    """`settle` is `damp_static` (when a mask and a previous latent are given) and then
+    `clamp_to_range` (when bounds are given), in that order."""
+    torch.manual_seed(0)
+    previous, predicted = torch.randn(1, 4, 8, 8), torch.randn(1, 4, 8, 8)
+    moved = (torch.rand(1, 1, 8, 8) > 0.5).float()
+    bounds = (torch.full((1, 4, 1, 1), -0.5), torch.full((1, 4, 1, 1), 0.5))
+    damped = damp_static(previous, predicted, moved, 0.1)
+    assert torch.equal(settle(previous, predicted, moved, 0.1, None), damped)
+    assert torch.equal(
+        settle(previous, predicted, moved, 0.1, bounds), clamp_to_range(damped, bounds)
+    )
+    assert torch.equal(settle(None, predicted, moved, 0.1, None), predicted)  # a cold frame
+    assert torch.equal(
+        settle(previous, predicted, None, 0.1, bounds), clamp_to_range(predicted, bounds)
+    )
+    assert float(settle(previous, predicted, moved, 0.1, bounds).abs().max()) <= 0.5

@@ -16,10 +16,10 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from signgen.cond.motion import STATIC_GAIN, MotionHistory, damp_static
+from signgen.cond.motion import STATIC_GAIN, MotionHistory
 from signgen.cond.raster import pose_raster
 from signgen.eval import to_uint8
-from signgen.model import clamp_to_range, latent_range
+from signgen.model import latent_range, settle
 from signgen.render import Renderer
 from signgen.report import FrameTiming
 from signgen.synth.dataset import SynthClip
@@ -57,9 +57,8 @@ def measure_floor(
             moved = history.moved(tensor)
             start = clock.now_ms()
             predicted = latent + model.velocity(latent, time, reference, features, mode)
-            if moved is not None:  # a warm frame, as the renderer stabilises it
-                predicted = damp_static(latent, predicted, moved, STATIC_GAIN)
-            latent = clamp_to_range(predicted, bounds)  # as RenderOptions.clamp
+            # Warm frames stabilised and every frame clamped, as the renderer keeps them.
+            latent = settle(latent, predicted, moved, STATIC_GAIN, bounds)
             sampled = clock.now_ms()
             images.append(to_uint8(model.autoencoder.decode(latent))[0])
             decoded = clock.now_ms()

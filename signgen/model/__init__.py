@@ -14,6 +14,7 @@ from signgen.model.rpfm import (
     clamp_to_range,
     clamp_to_reference,
     latent_range,
+    settle,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "clamp_to_range",
     "clamp_to_reference",
     "latent_range",
+    "settle",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
+from signgen.cond.motion import damp_static
 from signgen.model.autoencoder import Autoencoder
 from signgen.model.config import RPFMConfig
 from signgen.model.pose_encoder import PoseEncoder
@@ -40,6 +41,24 @@ def clamp_to_range(latent: Tensor, bounds: tuple[Tensor, Tensor]) -> Tensor:
     """``latent`` [B, C, h, w] with each channel inside ``bounds`` (see `latent_range`)."""
     low, high = bounds
     return torch.maximum(torch.minimum(latent, high), low)
+
+
+def settle(
+    previous: Tensor | None,
+    predicted: Tensor,
+    moved: Tensor | None,
+    gain: float,
+    bounds: tuple[Tensor, Tensor] | None,
+) -> Tensor:
+    """A frame's sampled latent as every frame loop keeps it: ``predicted`` [B, C, h, w] damped
+    towards ``previous`` where the pose stood still (`signgen.cond.damp_static` with the
+    ``moved`` mask and ``gain``; not damped when ``moved`` or ``previous`` is None: a cold
+    frame, or stabilisation off), then clamped to ``bounds`` (`clamp_to_range`; None: off).
+    """
+    latent = predicted
+    if moved is not None and previous is not None:
+        latent = damp_static(previous, predicted, moved, gain)
+    return latent if bounds is None else clamp_to_range(latent, bounds)
 
 
 def clamp_to_reference(latent: Tensor, reference_latent: Tensor) -> Tensor:

@@ -21,10 +21,10 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond.motion import MotionHistory, damp_static
+from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
 from signgen.errors import ConfigError, ImageError
-from signgen.model import RPFM, ReferenceCache, RPFMConfig, clamp_to_range, latent_range
+from signgen.model import RPFM, ReferenceCache, RPFMConfig, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate
 from signgen.pose.sequence import PoseSequence
 from signgen.render.deadline import Deadline
@@ -219,21 +219,19 @@ class Renderer:
             )
             solution = solve(velocity, _stack(list(starts)), t_grid, solver)
             for row, i in enumerate(members):
-                latent = solution.x[row : row + 1]
-                if plans[i].kind == "warm":
-                    latent = self._stabilise(clips[i], latent, rasters[i : i + 1])
-                if clips[i].options.clamp:
-                    latent = clamp_to_range(latent, clips[i].latent_bounds)
+                clip = clips[i]
+                moved = self._moved(clip, rasters[i : i + 1]) if plans[i].kind == "warm" else None
+                bounds = clip.latent_bounds if clip.options.clamp else None
+                latent = settle(
+                    clip.latent, solution.x[row : row + 1], moved, clip.options.static_gain, bounds
+                )
                 latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
 
-    def _stabilise(self, clip: ClipState, latent: Tensor, raster: Tensor) -> Tensor:
-        """Damp a warm frame's update where the pose stood still (`signgen.cond.motion`)."""
-        gain = clip.options.static_gain
-        if gain >= 1.0 or clip.latent is None:
-            return latent
-        mask = clip.motion.moved(raster)
-        return latent if mask is None else damp_static(clip.latent, latent, mask, gain)
+    def _moved(self, clip: ClipState, raster: Tensor) -> Tensor | None:
+        """Where a warm frame's pose moved (`signgen.cond.MotionHistory`); None when
+        stabilisation is off (``static_gain`` 1), so nothing is damped."""
+        return None if clip.options.static_gain >= 1.0 else clip.motion.moved(raster)
 
     def _velocity(self, reference: ReferenceCache, features: Tensor, mode: Tensor) -> Velocity:
         """The network as the solver's ``velocity(x [B, C, h, w], t [B]) -> v``."""

@@ -33,8 +33,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, MotionHistory, damp_static, pose_raster_batch
-from signgen.model import RPFM, clamp_to_range, latent_range
+from signgen.cond import STATIC_GAIN, MotionHistory, pose_raster_batch
+from signgen.model import RPFM, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
 from signgen.train.config import FlowTrainConfig
 from signgen.train.data import Batch, Item, PairPool, fixed_batch, pair_stream, to_batch
@@ -113,11 +113,8 @@ def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor
     for raster in rasters[1:]:
         velocity = model.velocity(latent, zeros, reference, model.encode_pose(raster), ones)
         predicted = predict_data(latent, velocity, 0.0)
-        moved = history.moved(raster)
+        latent = settle(latent, predicted, history.moved(raster), STATIC_GAIN, bounds)
         history.push(raster)
-        if moved is not None:  # (always: the start was pushed)
-            predicted = damp_static(latent, predicted, moved, STATIC_GAIN)
-        latent = clamp_to_range(predicted, bounds)
     return latent
 
 
