@@ -5,8 +5,8 @@
 
 Runs every row of `signgen.bench` (50-step sampler, honest cold K, SDEdit, trained warm
 start, motion-adaptive, deadline, floor) in one run on one held-out clip, then writes
-``bench.json`` and ``bench.png`` under ``--out`` and prints the rich tables and the
-Markdown table with the machine it ran on and this command.
+``bench.json``, ``bench.png`` and ``bench.txt`` (what it prints: the rich tables, then the
+Markdown table with the machine it ran on and this command) under ``--out``.
 """
 
 from __future__ import annotations
@@ -52,14 +52,17 @@ def main() -> None:
 
     report = run_bench(config, progress)
     checks = evaluate_checks(report)
-    console = Console(width=150)
+    console = Console(width=150, record=True)
     for table in (bench_table(report), k_search_table(report), checks_table(checks, CHECKS_TITLE)):
         console.print(table)
+    console.print()
+    console.print(markdown_table(report), markup=False, highlight=False, soft_wrap=True)
+    command = shlex.join([".venv/bin/python", *sys.argv])
+    console.print(f"Command: `{command}`", markup=False, highlight=False, soft_wrap=True)
     write_json(report, args.out / "bench.json", {"checks": [vars(c) for c in checks]})
     plot_bench(report, args.out / "bench.png")
-    print(f"\nwrote {args.out / 'bench.json'} and {args.out / 'bench.png'}\n")
-    print(markdown_table(report))
-    print(f"Command: `{shlex.join(['.venv/bin/python', *sys.argv])}`")
+    (args.out / "bench.txt").write_text(console.export_text(), encoding="utf-8")
+    print(f"\nwrote bench.json, bench.png and bench.txt under {args.out}")
 
 
 if __name__ == "__main__":

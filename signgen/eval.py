@@ -14,7 +14,9 @@ Two parts, both against ground truth rendered by `signgen.synth`:
 Sampled latents are clamped to the reference latent's per-channel range as the renderer does
 (`EvalConfig.clamp`, `signgen.model.clamp_to_reference`); `--no-clamp` scores them raw.
 Warm clip frames are stabilised where the pose stood still, also as the renderer does
-(`EvalConfig.static_gain`, `signgen.cond.motion`); `--static-gain 1` turns that off.
+(`EvalConfig.static_gain`, `signgen.cond.motion`); `--static-gain 1` turns that off. Warm
+starts (pairs and clips) begin from the previous latent moved along the pose's motion, as the
+renderer does (`EvalConfig.warp`, `signgen.cond.warp`); `--no-warp` starts from it as it is.
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ import torch
 from torch import Tensor
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, MotionHistory, check_gain, pose_raster_batch
+from signgen.cond import (
+    STATIC_GAIN,
+    MotionHistory,
+    check_gain,
+    pose_flow,
+    pose_raster_batch,
+    warp_latent,
+)
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
 from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range, settle
@@ -54,6 +63,7 @@ class EvalConfig:
     bf16: bool = False
     clamp: bool = True  # keep latents in the reference's per-channel range, as rendering does
     static_gain: float = STATIC_GAIN  # warm frames damped where the pose stood still, ditto
+    warp: bool = True  # warm starts moved along the pose's motion first, ditto
 
 
 PairKind = Literal["copy", "auto", "cold", "warm"]
@@ -189,6 +199,10 @@ def evaluate_pairs(
             noise = _noise(len(items), model, config.seed + done, dtype)
             cold = integrate(model, noise, reference, pose, 0.0, config.steps)
             previous = model.autoencoder.encode(images["previous"])
+            if config.warp:
+                flow = pose_flow(batch["previous_pose"], batch["target_pose"],
+                                 model.config.latent_size, size)  # fmt: skip
+                previous = warp_latent(previous, flow)
             warm = integrate(model, previous, reference, pose, 1.0, 1)
             if config.clamp:  # each pair in its own reference's range, as rendering does
                 bounds = latent_range(reference.latent)
@@ -281,7 +295,14 @@ def evaluate_clip(
             progress(f"clip {index} cold", start + len(chunk), frames)
         latent = keep(integrate(model, noise, reference, pose[:1], 0.0, config.steps))
         warm_latents = [latent]
+        keypoints = torch.from_numpy(
+            np.concatenate([clip.poses.xy, clip.poses.conf[..., None]], axis=-1)
+        ).float()
         for k in range(1, frames):
+            if config.warp:
+                flow = pose_flow(keypoints[k - 1 : k], keypoints[k : k + 1],
+                                 model.config.latent_size, model.config.image_size)  # fmt: skip
+                latent = warp_latent(latent, flow)
             predicted = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
             latent = settle(latent, predicted, moved[k : k + 1], config.static_gain, bounds)
             warm_latents.append(latent)

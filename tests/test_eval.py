@@ -70,6 +70,18 @@ def test_stabilised_warm_frames_flicker_less_and_cold_ones_are_untouched(
         clips(1.5)
 
 
+def test_the_warp_changes_the_warm_rows_only(checkpoint: Path) -> None:
+    def run(warp: bool) -> tuple[tuple[PairRow, ...], tuple[ClipRow, ...]]:
+        report = evaluate(EvalConfig(checkpoint, pairs=2, clip_frames=6, threads=1, warp=warp))
+        return report.pairs, report.clips
+
+    (pairs_on, clips_on), (pairs_off, clips_off) = run(True), run(False)
+    by_kind = {row.kind: (row, off) for row, off in zip(pairs_on, pairs_off, strict=True)}
+    assert all(on == off for kind, (on, off) in by_kind.items() if kind != "warm")
+    assert by_kind["warm"][0] != by_kind["warm"][1]
+    assert clips_on[0] == clips_off[0] and clips_on[1] != clips_off[1]  # cold, then warm
+
+
 def test_cli_writes_json(checkpoint: Path, tmp_path: Path) -> None:
     out = tmp_path / "eval.json"
     args = ["eval", "-c", str(checkpoint), "--pairs", "2", "--clips", "0", "--json", str(out)]

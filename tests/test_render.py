@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -257,3 +258,20 @@ def test_stabilisation_holds_a_still_pose_and_moves_the_signing(
         not np.array_equal(a.image, b.image) for a, b in zip(signing[:-1], signing[1:], strict=True)
     ]
     assert sum(changed) >= len(changed) // 2
+
+
+def test_the_warp_moves_warm_frames_only_where_the_pose_moved(
+    renderer: Renderer, reference: np.ndarray, clip: PoseSequence
+) -> None:
+    """Frame 0 is cold either way; warm frames of a moving recording change with the warp;
+    a held pose has no motion to follow, so its frames are the unwarped ones."""
+    on = np.stack([f.image for f in _frames(renderer, reference, clip.frames(0, 6))])
+    off = np.stack([f.image for f in _frames(renderer, reference, clip.frames(0, 6), warp=False)])
+    assert np.array_equal(on[0], off[0])
+    assert not np.array_equal(on[1:], off[1:])
+    held = dataclasses.replace(
+        clip, xy=np.repeat(clip.xy[:1], 6, 0), conf=np.repeat(clip.conf[:1], 6, 0), glosses=()
+    )
+    on = np.stack([f.image for f in _frames(renderer, reference, held)])
+    off = np.stack([f.image for f in _frames(renderer, reference, held, warp=False)])
+    assert np.abs(on.astype(int) - off).max() <= 1  # bf16 rounding of an identity resample

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 import torch
 
-from signgen.cond import STATIC_GAIN, pose_raster_batch
+from signgen.cond import STATIC_GAIN, pose_flow, pose_raster_batch, warp_latent
 from signgen.errors import ConfigError
 from signgen.model import RPFM, TINY, clamp_to_reference
 from signgen.train.config import FlowTrainConfig, build_config
@@ -198,3 +198,43 @@ def test_flow_loss_trains_through_chain_rollouts() -> None:
 def test_flow_config_refuses_bad_rollout_options(option: dict[str, float]) -> None:
     with pytest.raises(ConfigError, match="rollout|chain"):
         build_config(FlowTrainConfig, None, option)
+
+
+def test_with_warp_a_motion_rollout_moves_its_start_along_the_pose_and_a_still_one_not() -> None:
+    """Zero velocity: a motion step from the target frame lands on the previous frame's pose
+    carrying the target latent along the pose's flow; a still step keeps its start."""
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3))
+    assert batch.target_pose is not None and batch.previous_pose is not None
+    model.velocity = lambda x, *rest: torch.zeros_like(x)  # type: ignore[method-assign,assignment]
+    flow = pose_flow(batch.target_pose, batch.previous_pose, TINY.latent_size, TINY.image_size)
+    for motion, expected in ((1.0, warp_latent(batch.target, flow)), (0.0, batch.previous)):
+        config = FlowTrainConfig(
+            rollout_motion=motion, perturb_sigma=0.0, blur_probability=0.0, warp=True
+        )
+        assert torch.equal(_rollout(model, batch, config), expected)
+    assert not torch.equal(warp_latent(batch.target, flow), batch.target)
+
+
+def test_with_warp_a_chain_rollout_follows_the_recorded_motion() -> None:
+    """A held chain has no motion to follow (the same as without the warp); a moving one
+    ends elsewhere."""
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3, chain=2))
+    assert batch.chain_start is not None and batch.chain_poses is not None
+    held = dataclasses.replace(batch, chain_poses=batch.chain_poses[:, :1].expand(-1, 3, -1, -1))
+    model.velocity = lambda x, *rest: torch.zeros_like(x)  # type: ignore[method-assign,assignment]
+    config = FlowTrainConfig(rollout_chain=2, perturb_sigma=0.0, blur_probability=0.0)
+    warped = dataclasses.replace(config, warp=True)
+    assert torch.allclose(
+        _chain_rollout(model, held, warped), _chain_rollout(model, held, config), atol=1e-5
+    )
+    assert not torch.allclose(
+        _chain_rollout(model, batch, warped), _chain_rollout(model, batch, config), atol=1e-3
+    )
+    loss = flow_loss(
+        model, model, batch, 1, dataclasses.replace(warped, rollout_after=0, bf16=False)
+    )
+    assert torch.isfinite(loss)

@@ -1,10 +1,11 @@
 """The floor row: one velocity-network evaluation and one decode per frame, timed directly.
 
 No frame loop around it: the pose raster and pose features of each frame are prepared
-outside the timed block (with the motion mask of the stabilisation), then one Euler step of
-the trained frame-to-frame path (frame 0: of the noise path from the clip's fixed noise),
-the damping of still cells (`RenderOptions.static_gain`, at its default), the latent clamp
-and the decode with its host copy are timed.
+outside the timed block (with the motion mask of the stabilisation and the pose flow of the
+warp), then the warp of the previous latent (`RenderOptions.warp`), one Euler step of the
+trained frame-to-frame path (frame 0: of the noise path from the clip's fixed noise), the
+damping of still cells (`RenderOptions.static_gain`, at its default), the latent clamp and
+the decode with its host copy are timed.
 What the renderer adds on top of this (raster, pose features, planning, Python) is the
 difference between the trained warm-start row and this one.
 """
@@ -18,6 +19,7 @@ import torch
 
 from signgen.cond.motion import STATIC_GAIN, MotionHistory
 from signgen.cond.raster import pose_raster
+from signgen.cond.warp import pose_flow, warp_latent
 from signgen.eval import to_uint8
 from signgen.model import latent_range, settle
 from signgen.render import Renderer
@@ -48,6 +50,9 @@ def measure_floor(
     time = torch.zeros(1, device=device, dtype=dtype)
     images, timings = [], []
     history = MotionHistory(renderer.config.latent_size)  # the last frames' rasters
+    keypoints = np.concatenate([clip.poses.xy, clip.poses.conf[..., None]], axis=-1)
+    keypoints_t = torch.from_numpy(keypoints.astype(np.float32)).to(device)
+    sizes = renderer.config.latent_size, renderer.size
     for index in range(frames):
         mode = torch.full((1,), min(index, 1), device=device, dtype=dtype)
         with torch.inference_mode():
@@ -55,7 +60,11 @@ def measure_floor(
             tensor = torch.from_numpy(raster)[None].to(device, dtype)
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
             moved = history.moved(tensor)
+            pair = keypoints_t[max(index - 1, 0) : index + 1]
+            flow = pose_flow(pair[:1], pair[-1:], *sizes)  # frame 0: none (not used)
             start = clock.now_ms()
+            if index > 0:
+                latent = warp_latent(latent, flow)
             predicted = latent + model.velocity(latent, time, reference, features, mode)
             # Warm frames stabilised and every frame clamped, as the renderer keeps them.
             latent = settle(latent, predicted, moved, STATIC_GAIN, bounds)

@@ -60,6 +60,16 @@ Clamp = Annotated[
 ]
 """The latent clamp switch of `render` and `eval` (`signgen.model.clamp_to_reference`)."""
 
+Warp = Annotated[
+    bool,
+    typer.Option(
+        "--warp/--no-warp",
+        help="Motion-compensated warm start: move the previous frame's latent along the pose's "
+        "motion before the warm step.",
+    ),
+]
+"""The warm-start warp switch of `render` and `eval` (`signgen.cond.warp`)."""
+
 StaticGain = Annotated[
     float | None,
     typer.Option(

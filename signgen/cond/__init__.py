@@ -1,4 +1,5 @@
-"""Conditioning: poses drawn as multi-channel rasters for the pose encoder."""
+"""Conditioning: poses drawn as multi-channel rasters for the pose encoder, and what the pose's
+motion says about the warm start (where it moved, and the flow that carries the latent along)."""
 
 from signgen.cond.motion import (
     STATIC_GAIN,
@@ -8,6 +9,7 @@ from signgen.cond.motion import (
     motion_mask,
 )
 from signgen.cond.raster import CHANNELS, NUM_CHANNELS, pose_raster, pose_raster_batch
+from signgen.cond.warp import pose_flow, warp_latent
 
 __all__ = [
     "CHANNELS",
@@ -17,6 +19,8 @@ __all__ = [
     "check_gain",
     "damp_static",
     "motion_mask",
+    "pose_flow",
     "pose_raster",
     "pose_raster_batch",
+    "warp_latent",
 ]

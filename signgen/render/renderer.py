@@ -23,6 +23,7 @@ from torch import Tensor
 from signgen.checkpoint import load_checkpoint
 from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
+from signgen.cond.warp import pose_flow, warp_latent
 from signgen.errors import ConfigError, ImageError
 from signgen.model import RPFM, ReferenceCache, RPFMConfig, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate
@@ -211,7 +212,9 @@ class Renderer:
         for i, (plan, clip) in enumerate(zip(plans, clips, strict=True)):
             groups.setdefault((plan.t_grid, clip.options.solver), []).append(i)
         for (t_grid, solver), members in groups.items():
-            starts, modes = zip(*(_start(plans[i], clips[i]) for i in members), strict=True)
+            starts, modes = zip(
+                *(_start(plans[i], clips[i], self.size) for i in members), strict=True
+            )
             velocity = self._velocity(
                 _concat_references([clips[i].reference for i in members]),
                 features if len(members) == len(clips) else features[members],
@@ -222,8 +225,9 @@ class Renderer:
                 clip = clips[i]
                 moved = self._moved(clip, rasters[i : i + 1]) if plans[i].kind == "warm" else None
                 bounds = clip.latent_bounds if clip.options.clamp else None
+                # A warm frame's "previous" is its start: the previous latent as warped.
                 latent = settle(
-                    clip.latent, solution.x[row : row + 1], moved, clip.options.static_gain, bounds
+                    starts[row], solution.x[row : row + 1], moved, clip.options.static_gain, bounds
                 )
                 latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
@@ -322,14 +326,24 @@ class ClipStream:
         return self.frames()
 
 
-def _start(plan: FramePlan, clip: ClipState) -> tuple[Tensor, int]:
+def _start(plan: FramePlan, clip: ClipState, image_size: int) -> tuple[Tensor, int]:
     """Where the clip's frame starts on which path: (x_init [1, C, h, w], mode)."""
     if plan.kind == "cold" or clip.latent is None:
         return clip.noise, 0
-    if plan.kind == "warm":
-        return clip.latent, 1  # the trained frame-to-frame path starts at z_prev
+    if plan.kind == "warm":  # the trained frame-to-frame path starts at z_prev
+        warp = clip.options.warp
+        return (_warped(clip.latent, clip, image_size) if warp else clip.latent), 1
     # sdedit: back onto the noise path at t0, with the clip's fixed noise
     return interpolate(clip.noise, clip.latent, plan.t_grid[0], SIGMA_MIN), 0
+
+
+def _warped(latent: Tensor, clip: ClipState, image_size: int) -> Tensor:
+    """The previous latent [1, C, h, w] moved along the pose's motion from the clip's last
+    frame to this one (`signgen.cond.warp`)."""
+    span = slice(clip.index - 1, clip.index + 1)
+    frames = np.concatenate([clip.poses.xy[span], clip.poses.conf[span, :, None]], axis=-1)
+    previous, current = torch.from_numpy(frames.astype(np.float32)).to(latent.device)[:, None]
+    return warp_latent(latent, pose_flow(previous, current, latent.shape[-1], image_size))
 
 
 def _stack(tensors: list[Tensor]) -> Tensor:

@@ -26,7 +26,8 @@ class Batch:
     [B, C, h, w]); rasters float32 [B, 22, S, S] in [0, 1]; ``target_mask`` uint8 [B, S, S]
     (synthetic labels 0-6). ``chain_start`` (image or latent) and ``chain_poses`` [B, D + 1,
     543, 3]: the motion before the previous frame, only from a pool with a chain (see
-    `signgen.synth.dataset.PairDataset`)."""
+    `signgen.synth.dataset.PairDataset`). ``target_pose`` and ``previous_pose`` [B, 543, 3]:
+    the two frames' canonical poses (pixels, confidence), for `signgen.cond.warp`."""
 
     reference: Tensor
     target: Tensor
@@ -37,6 +38,8 @@ class Batch:
     target_mask: Tensor
     chain_start: Tensor | None = None
     chain_poses: Tensor | None = None
+    target_pose: Tensor | None = None
+    previous_pose: Tensor | None = None
 
     def to(self, device: torch.device | str) -> Batch:
         return self._map(lambda value: value.to(device))
@@ -65,6 +68,8 @@ def to_batch(items: Item) -> Batch:
         target_mask=items["target_mask"],
         chain_start=items.get("chain_start"),
         chain_poses=items.get("chain_poses"),
+        target_pose=items["target_pose"],
+        previous_pose=items["previous_pose"],
     )
 
 

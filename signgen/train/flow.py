@@ -19,6 +19,8 @@ Every batch mixes (issue 4, item 5, measured on a prototype here):
   (perturbed) true latent of the first, damped where the pose stood still and clamped to the
   reference's range, exactly as rendering chains it: its own errors while the signer moves
   through distinct poses, which going back and forth between two frames only approximates.
+With ``warp``, every frame-to-frame step starts from the previous latent moved along the
+pose's motion (`signgen.cond.warp`), in the rollouts and chains too, as rendering does.
 Frame strides 1-5 come from the data (``max_stride``). At inference the previous latent is
 used as it is (sigma 0).
 """
@@ -33,7 +35,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, MotionHistory, pose_raster_batch
+from signgen.cond import STATIC_GAIN, MotionHistory, pose_flow, pose_raster_batch, warp_latent
 from signgen.model import RPFM, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
 from signgen.train.config import FlowTrainConfig
@@ -83,14 +85,30 @@ def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig, depth: int = 1)
     previous_pose = model.encode_pose(batch.previous_raster)
     target_pose = model.encode_pose(batch.target_raster) if depth > 1 else previous_pose
     zeros, ones = torch.zeros(len(batch)), torch.ones(len(batch))
+    moves = _pair_flows(model, batch) if config.warp else None
     for step in range(depth):
         lands_on_previous = (depth - 1 - step) % 2 == 0
         pose = (
             previous_pose if lands_on_previous else torch.where(motion, target_pose, previous_pose)
         )
+        if moves is not None:  # a motion row changes frame at every step; a still one never
+            moved = warp_latent(latent, moves[0] if lands_on_previous else moves[1])
+            latent = torch.where(motion, moved, latent)
         velocity = model.velocity(latent, zeros, reference, pose, ones)
         latent = predict_data(latent, velocity, 0.0)
     return latent
+
+
+def _pair_flows(model: RPFM, batch: Batch) -> tuple[Tensor, Tensor]:
+    """`pose_flow` grids [B, h, w, 2] between a pair's frames: target -> previous, and
+    previous -> target."""
+    if batch.target_pose is None or batch.previous_pose is None:
+        raise ValueError("warping needs the batch's poses")
+    sizes = model.config.latent_size, model.config.image_size
+    return (
+        pose_flow(batch.target_pose, batch.previous_pose, *sizes),
+        pose_flow(batch.previous_pose, batch.target_pose, *sizes),
+    )
 
 
 @torch.no_grad()
@@ -98,7 +116,7 @@ def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor
     """The model's own warm start walked through ``batch.chain_poses`` (latents), ending on the
     previous frame's pose: 1-step predictions, each damped by `STATIC_GAIN` where the pose did
     not move over the last steps (`MotionHistory`) and clamped to the reference's range, as
-    `signgen.render.Renderer` does.
+    `signgen.render.Renderer` does (moved along the pose's motion first with ``warp``).
     """
     if batch.chain_start is None or batch.chain_poses is None:
         raise ValueError("a chain rollout needs a batch from a pool with a chain")
@@ -107,10 +125,14 @@ def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor
     bounds = latent_range(batch.reference)
     size = model.config.image_size
     zeros, ones = torch.zeros(len(batch)), torch.ones(len(batch))
-    rasters = [pose_raster_batch(poses, size) for poses in batch.chain_poses.unbind(1)]
+    poses = batch.chain_poses.unbind(1)
+    rasters = [pose_raster_batch(pose, size) for pose in poses]
     history = MotionHistory(model.config.latent_size)
     history.push(rasters[0])
-    for raster in rasters[1:]:
+    for step, raster in enumerate(rasters[1:], start=1):
+        if config.warp:
+            flow = pose_flow(poses[step - 1], poses[step], model.config.latent_size, size)
+            latent = warp_latent(latent, flow)
         velocity = model.velocity(latent, zeros, reference, model.encode_pose(raster), ones)
         predicted = predict_data(latent, velocity, 0.0)
         latent = settle(latent, predicted, history.moved(raster), STATIC_GAIN, bounds)
@@ -142,6 +164,9 @@ def flow_loss(
                 x0[part] = _chain_rollout(model, batch.select(part), config)
             else:
                 x0[part] = _rollout(model, batch.select(part), config, depth)
+    if config.warp:  # every frame-to-frame start moves from the previous pose to the target's
+        to_target = _pair_flows(model, batch.select(slice(noisy, None)))[1]
+        x0[noisy:] = warp_latent(x0[noisy:], to_target)
     mode = (torch.arange(size) >= noisy).float()
     t = torch.cat([_times(noisy, 0.25), _times(size - noisy, config.zero_time_fraction)])
     x_t = torch.cat([
