@@ -15,40 +15,63 @@ every one of them, flicker +0.02x the ground truth's.
 
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from signgen.pose.layouts import BODY_LIMBS, HAND_LIMBS, LEFT_HAND, RIGHT_HAND
-
-# The bones whose motion moves the latent: upper and lower arms, and every hand bone.
-_ARMS = ((11, 13), (13, 15), (12, 14), (14, 16))
-_BONES = (
-    tuple(bone for bone in BODY_LIMBS if bone in _ARMS)
-    + tuple((LEFT_HAND.start + a, LEFT_HAND.start + b) for a, b in HAND_LIMBS)
-    + tuple((RIGHT_HAND.start + a, RIGHT_HAND.start + b) for a, b in HAND_LIMBS)
+from signgen.pose.layouts import (
+    LEFT_ELBOW,
+    LEFT_HAND,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_ELBOW,
+    RIGHT_HAND,
+    RIGHT_SHOULDER,
+    RIGHT_WRIST,
 )
-# Points sampled along each bone (its two ends included).
+
+# The arm bones, each sampled at _SAMPLES_PER_BONE points (ends included): upper and lower arms.
+_ARMS = (
+    (LEFT_SHOULDER, LEFT_ELBOW),
+    (LEFT_ELBOW, LEFT_WRIST),
+    (RIGHT_SHOULDER, RIGHT_ELBOW),
+    (RIGHT_ELBOW, RIGHT_WRIST),
+)
 _SAMPLES_PER_BONE = 5
-# Reach of a bone's motion, in latent cells (Gaussian sigma), chosen on validation recordings:
+# The hands' 21 points each, as they are: a hand bone is shorter than the flow's reach.
+_HANDS = tuple(range(LEFT_HAND.start, LEFT_HAND.stop)) + tuple(
+    range(RIGHT_HAND.start, RIGHT_HAND.stop)
+)
+# Reach of a point's motion, in latent cells (Gaussian sigma), chosen on validation recordings:
 # on the two hardest, 1, 1.5 and 2.5 cells gave 75%, 95% and 100% of the hand gain that 2.5
 # cells did; 2 cells was then measured on all seven.
 FLOW_SIGMA_CELLS = 2.0
 
 
 def bone_points(poses: Tensor) -> tuple[Tensor, Tensor]:
-    """Points along the arm and hand bones of canonical poses [B, 543, 3] (x, y in pixels,
-    confidence): (xy float32 [B, P, 2], valid bool [B, P]); a point is valid when both ends
-    of its bone were seen."""
-    start = torch.tensor([a for a, _ in _BONES], device=poses.device)
-    end = torch.tensor([b for _, b in _BONES], device=poses.device)
-    share = torch.linspace(0.0, 1.0, _SAMPLES_PER_BONE, device=poses.device)[None, None, :, None]
-    seen_points = poses[..., 2:3] > 0
-    xy = torch.where(seen_points, torch.nan_to_num(poses[..., :2].float()), 0.0)  # NaN if unseen
-    points = xy[:, start, None] * (1.0 - share) + xy[:, end, None] * share  # [B, bones, n, 2]
-    seen = seen_points[:, start, 0] & seen_points[:, end, 0]
-    valid = seen[:, :, None].expand(-1, -1, _SAMPLES_PER_BONE)
-    return points.flatten(1, 2), valid.flatten(1, 2)
+    """The points whose motion moves the latent, of canonical poses [B, 543, 3] (x, y in
+    pixels, confidence): points along the four arm bones, then the 42 hand points.
+    Returns (xy float32 [B, P, 2], valid bool [B, P]); an arm point is valid when both ends of
+    its bone were seen, a hand point when it was."""
+    seen = poses[..., 2] > 0
+    xy = torch.where(seen[..., None], torch.nan_to_num(poses[..., :2].float()), 0.0)  # NaN: unseen
+    start, end, hands, share = _indices(poses.device)
+    arms = xy[:, start, None] * (1.0 - share) + xy[:, end, None] * share  # [B, bones, n, 2]
+    arms_seen = (seen[:, start] & seen[:, end])[:, :, None].expand(-1, -1, _SAMPLES_PER_BONE)
+    points = torch.cat([arms.flatten(1, 2), xy[:, hands]], dim=1)
+    return points, torch.cat([arms_seen.flatten(1, 2), seen[:, hands]], dim=1)
+
+
+@functools.cache
+def _indices(device: torch.device) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Arm bone starts and ends, hand points, and the sample positions [1, 1, n, 1] along a
+    bone (made once per device: this runs every frame)."""
+    start = torch.tensor([a for a, _ in _ARMS], device=device)
+    end = torch.tensor([b for _, b in _ARMS], device=device)
+    share = torch.linspace(0.0, 1.0, _SAMPLES_PER_BONE, device=device)[None, None, :, None]
+    return start, end, torch.tensor(_HANDS, device=device), share
 
 
 def pose_flow(previous: Tensor, current: Tensor, latent_size: int, image_size: int) -> Tensor:
@@ -57,25 +80,39 @@ def pose_flow(previous: Tensor, current: Tensor, latent_size: int, image_size: i
     previous, current: canonical poses [B, 543, 3] in the ``image_size`` frame (one clip per
     row). Returns a `warp_latent` sampling grid, float32 [B, h, w, 2] in [-1, 1] (x, y), with
     h = w = ``latent_size``: each cell's displacement is the Gaussian-weighted mean motion of
-    the bone points of ``current`` near it, scaled by the nearest point's weight so that the
+    the `bone_points` of ``current`` near it, scaled by the nearest point's weight so that the
     motion fades to none away from the arms and hands.
     """
     before, valid_before = bone_points(previous)
     after, valid_after = bone_points(current)
-    valid = (valid_before & valid_after).float()  # [B, P]
-    cell = image_size / latent_size
-    centres = (torch.arange(latent_size, device=current.device, dtype=torch.float32) + 0.5) * cell
-    grid_y, grid_x = torch.meshgrid(centres, centres, indexing="ij")
-    cells = torch.stack([grid_x, grid_y], dim=-1).reshape(1, -1, 1, 2)  # [1, hw, 1, 2]
-    sigma = FLOW_SIGMA_CELLS * cell
-    distance2 = ((cells - after[:, None]) ** 2).sum(-1)  # [B, hw, P]
-    weights = torch.exp(-distance2 / (2.0 * sigma**2)) * valid[:, None]
+    valid = valid_before & valid_after  # [B, P]
+    cells = _cell_centres(latent_size, image_size, current.device)  # [hw, 2] pixels
+    sigma = FLOW_SIGMA_CELLS * image_size / latent_size
+    # Squared distances cell -> point as one matrix product: |c|^2 - 2 c.p + |p|^2.
+    distance2 = (
+        (cells**2).sum(-1)[None, :, None]
+        - 2.0 * cells[None] @ after.transpose(1, 2)
+        + (after**2).sum(-1)[:, None, :]
+    ).clamp_min(0.0)  # [B, hw, P]
+    # Exponents below -20 (weights under 2e-9) are cut there: far cells would otherwise
+    # underflow into denormal floats, which made exp 5x slower on this CPU.
+    exponent = (distance2 * (-0.5 / sigma**2)).clamp_min(-20.0)
+    weights = torch.exp(exponent) * valid[:, None]
     motion = (after - before) * valid[..., None]  # [B, P, 2]
     mean = weights @ motion / (weights.sum(-1, keepdim=True) + 1e-6)
     displacement = mean * weights.amax(-1, keepdim=True)  # [B, hw, 2]
-    source = cells[:, :, 0] - displacement
-    grid = source / image_size * 2.0 - 1.0
+    grid = (cells[None] - displacement) * (2.0 / image_size) - 1.0
     return grid.reshape(len(current), latent_size, latent_size, 2)
+
+
+@functools.cache
+def _cell_centres(latent_size: int, image_size: int, device: torch.device) -> Tensor:
+    """float32 [h * w, 2]: the (x, y) pixel centre of every latent cell, row by row (made once
+    per size and device; never written to)."""
+    cell = image_size / latent_size
+    centres = (torch.arange(latent_size, device=device, dtype=torch.float32) + 0.5) * cell
+    grid_y, grid_x = torch.meshgrid(centres, centres, indexing="ij")
+    return torch.stack([grid_x, grid_y], dim=-1).reshape(-1, 2)
 
 
 def warp_latent(latent: Tensor, grid: Tensor) -> Tensor:
