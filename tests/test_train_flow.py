@@ -12,6 +12,7 @@ from signgen.model import RPFM, TINY, clamp_to_reference
 from signgen.train.config import FlowTrainConfig, build_config
 from signgen.train.data import fixed_batch
 from signgen.train.flow import _chain_rollout, _rollout, encode_batch, flow_loss, perturb
+from signgen.train.heldout import flow_metrics
 
 
 @pytest.fixture(autouse=True)
@@ -238,3 +239,14 @@ def test_with_warp_a_chain_rollout_follows_the_recorded_motion() -> None:
         model, model, batch, 1, dataclasses.replace(warped, rollout_after=0, bf16=False)
     )
     assert torch.isfinite(loss)
+
+
+def test_the_periodic_eval_warps_the_warm_start_as_training_does() -> None:
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = fixed_batch("heldout", TINY.image_size, 4, seed=3)
+    plain, warped = flow_metrics(model, batch, 2), flow_metrics(model, batch, 2, warp=True)
+    assert {k: v for k, v in plain.items() if not k.startswith("warm_")} == {
+        k: v for k, v in warped.items() if not k.startswith("warm_")
+    }
+    assert plain["warm_l1"] != warped["warm_l1"]

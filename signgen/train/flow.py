@@ -250,6 +250,8 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
         "flow",
         data,
         lambda trainable, batch, step: flow_loss(trainable, model, batch, step, config),
-        lambda ema_model: flow_metrics(ema_model, heldout, config.eval_steps, config.seed),
+        lambda ema_model: flow_metrics(
+            ema_model, heldout, config.eval_steps, config.seed, config.warp
+        ),
         lambda ema_model: None,
     )

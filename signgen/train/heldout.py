@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from signgen.cond import pose_flow, warp_latent
 from signgen.metrics import score
 from signgen.model import RPFM, ReferenceCache
 from signgen.sampler import solve, time_grid
@@ -47,15 +48,23 @@ def sample(
 
 
 @torch.no_grad()
-def flow_metrics(model: RPFM, batch: Batch, steps: int, seed: int = 0) -> dict[str, float]:
+def flow_metrics(
+    model: RPFM, batch: Batch, steps: int, seed: int = 0, warp: bool = False
+) -> dict[str, float]:
     """Cold ``steps``-step sampling from fixed noise, and the 1-step warm start from the true
-    previous frame (the frame-to-frame path), scored against the held-out targets."""
+    previous frame (the frame-to-frame path; moved along the pose's motion first with
+    ``warp``, as rendering does), scored against the held-out targets."""
     reference = model.encode_reference(batch.reference, batch.reference_raster)
     pose = model.encode_pose(batch.target_raster)
     shape = (len(batch), model.config.autoencoder.latent_channels) + (model.config.latent_size,) * 2
     noise = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
     cold = sample(model, noise, reference, pose, 0.0, time_grid(0.0, 1.0, steps))
     previous = model.autoencoder.encode(batch.previous)
+    if warp:
+        if batch.previous_pose is None or batch.target_pose is None:
+            raise ValueError("warping needs the batch's poses")
+        sizes = model.config.latent_size, model.config.image_size
+        previous = warp_latent(previous, pose_flow(batch.previous_pose, batch.target_pose, *sizes))
     warm = sample(model, previous, reference, pose, 1.0, time_grid(0.0, 1.0, 1))
     decode = model.autoencoder.decode
     return {**_scores("", decode(cold), batch), **_scores("warm_", decode(warm), batch)}
