@@ -36,6 +36,7 @@ from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
     check_gain,
+    keypoints,
     pose_flow,
     pose_raster_batch,
     warp_latent,
@@ -238,9 +239,8 @@ def _clip_inputs(model: RPFM, index: int, frames: int, dtype: torch.dtype) -> tu
 
     size = model.config.image_size
     clip = heldout_clip(index, frames, size)
-    poses = torch.from_numpy(np.concatenate([clip.poses.xy, clip.poses.conf[..., None]], axis=-1))
-    ref_pose = clip.reference_pose
-    ref = torch.from_numpy(np.concatenate([ref_pose.xy, ref_pose.conf[..., None]], axis=-1))
+    poses = keypoints(clip.poses.xy, clip.poses.conf)
+    ref = keypoints(clip.reference_pose.xy, clip.reference_pose.conf)
     features, masks = [], []
     history = MotionHistory(model.config.latent_size)
     still = torch.zeros(1, 1, *(2 * (model.config.latent_size,)))
@@ -295,12 +295,10 @@ def evaluate_clip(
             progress(f"clip {index} cold", start + len(chunk), frames)
         latent = keep(integrate(model, noise, reference, pose[:1], 0.0, config.steps))
         warm_latents = [latent]
-        keypoints = torch.from_numpy(
-            np.concatenate([clip.poses.xy, clip.poses.conf[..., None]], axis=-1)
-        ).float()
+        points = keypoints(clip.poses.xy, clip.poses.conf)
         for k in range(1, frames):
             if config.warp:
-                flow = pose_flow(keypoints[k - 1 : k], keypoints[k : k + 1],
+                flow = pose_flow(points[k - 1 : k], points[k : k + 1],
                                  model.config.latent_size, model.config.image_size)  # fmt: skip
                 latent = warp_latent(latent, flow)
             predicted = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)

@@ -19,7 +19,7 @@ import torch
 
 from signgen.cond.motion import STATIC_GAIN, MotionHistory
 from signgen.cond.raster import pose_raster
-from signgen.cond.warp import pose_flow, warp_latent
+from signgen.cond.warp import keypoints, pose_flow, warp_latent
 from signgen.eval import to_uint8
 from signgen.model import latent_range, settle
 from signgen.render import Renderer
@@ -50,8 +50,7 @@ def measure_floor(
     time = torch.zeros(1, device=device, dtype=dtype)
     images, timings = [], []
     history = MotionHistory(renderer.config.latent_size)  # the last frames' rasters
-    keypoints = np.concatenate([clip.poses.xy, clip.poses.conf[..., None]], axis=-1)
-    keypoints_t = torch.from_numpy(keypoints.astype(np.float32)).to(device)
+    points = keypoints(clip.poses.xy, clip.poses.conf).to(device)
     sizes = renderer.config.latent_size, renderer.size
     for index in range(frames):
         mode = torch.full((1,), min(index, 1), device=device, dtype=dtype)
@@ -60,7 +59,7 @@ def measure_floor(
             tensor = torch.from_numpy(raster)[None].to(device, dtype)
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
             moved = history.moved(tensor)
-            pair = keypoints_t[max(index - 1, 0) : index + 1]
+            pair = points[max(index - 1, 0) : index + 1]
             flow = pose_flow(pair[:1], pair[-1:], *sizes)  # frame 0: none (not used)
             start = clock.now_ms()
             if index > 0:

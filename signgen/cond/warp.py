@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -48,6 +49,12 @@ _HANDS = tuple(range(LEFT_HAND.start, LEFT_HAND.stop)) + tuple(
 # on the two hardest, 1, 1.5 and 2.5 cells gave 75%, 95% and 100% of the hand gain that 2.5
 # cells did; 2 cells was then measured on all seven.
 FLOW_SIGMA_CELLS = 2.0
+
+
+def keypoints(xy: np.ndarray, conf: np.ndarray) -> Tensor:
+    """A pose sequence's arrays, xy [T, K, 2] pixels and conf [T, K], as the poses `pose_flow`
+    takes: float32 [T, K, 3] (x, y, confidence) on the CPU."""
+    return torch.from_numpy(np.concatenate([xy, conf[..., None]], axis=-1).astype(np.float32))
 
 
 def bone_points(poses: Tensor) -> tuple[Tensor, Tensor]:

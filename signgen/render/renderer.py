@@ -23,7 +23,7 @@ from torch import Tensor
 from signgen.checkpoint import load_checkpoint
 from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
-from signgen.cond.warp import pose_flow, warp_latent
+from signgen.cond.warp import keypoints, pose_flow, warp_latent
 from signgen.errors import ConfigError, ImageError
 from signgen.model import RPFM, ReferenceCache, RPFMConfig, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate
@@ -341,8 +341,8 @@ def _warped(latent: Tensor, clip: ClipState, image_size: int) -> Tensor:
     """The previous latent [1, C, h, w] moved along the pose's motion from the clip's last
     frame to this one (`signgen.cond.warp`)."""
     span = slice(clip.index - 1, clip.index + 1)
-    frames = np.concatenate([clip.poses.xy[span], clip.poses.conf[span, :, None]], axis=-1)
-    previous, current = torch.from_numpy(frames.astype(np.float32)).to(latent.device)[:, None]
+    poses = keypoints(clip.poses.xy[span], clip.poses.conf[span]).to(latent.device)
+    previous, current = poses[:1], poses[1:]
     return warp_latent(latent, pose_flow(previous, current, latent.shape[-1], image_size))
 
 
