@@ -9,8 +9,8 @@ earlier, and cells away from the arms and hands stay where they are. The network
 corrects what a rigid move cannot (shading, fingers that bend, what a hand uncovers).
 
 Measured on the seven validation recordings (never the clips `signgen eval` reports), with a
-model trained without it: hand-crop SSIM +0.0005 to +0.003 and limb PSNR +0.02 to +0.11 dB on
-every one of them, flicker +0.02x the ground truth's.
+model trained without it: hand-crop SSIM +0.0006 to +0.0035 and limb PSNR +0.02 to +0.12 dB
+on every one of them, flicker +0.01-0.03x the ground truth's.
 """
 
 from __future__ import annotations
