@@ -36,10 +36,9 @@ from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
     check_gain,
+    follow_pose,
     keypoints,
-    pose_flow,
     pose_raster_batch,
-    warp_latent,
 )
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
@@ -201,9 +200,7 @@ def evaluate_pairs(
             cold = integrate(model, noise, reference, pose, 0.0, config.steps)
             previous = model.autoencoder.encode(images["previous"])
             if config.warp:
-                flow = pose_flow(batch["previous_pose"], batch["target_pose"],
-                                 model.config.latent_size, size)  # fmt: skip
-                previous = warp_latent(previous, flow)
+                previous = follow_pose(previous, batch["previous_pose"], batch["target_pose"], size)
             warm = integrate(model, previous, reference, pose, 1.0, 1)
             if config.clamp:  # each pair in its own reference's range, as rendering does
                 bounds = latent_range(reference.latent)
@@ -295,12 +292,10 @@ def evaluate_clip(
             progress(f"clip {index} cold", start + len(chunk), frames)
         latent = keep(integrate(model, noise, reference, pose[:1], 0.0, config.steps))
         warm_latents = [latent]
-        points = keypoints(clip.poses.xy, clip.poses.conf)
+        points, image_size = keypoints(clip.poses.xy, clip.poses.conf), model.config.image_size
         for k in range(1, frames):
             if config.warp:
-                flow = pose_flow(points[k - 1 : k], points[k : k + 1],
-                                 model.config.latent_size, model.config.image_size)  # fmt: skip
-                latent = warp_latent(latent, flow)
+                latent = follow_pose(latent, points[k - 1 : k], points[k : k + 1], image_size)
             predicted = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
             latent = settle(latent, predicted, moved[k : k + 1], config.static_gain, bounds)
             warm_latents.append(latent)

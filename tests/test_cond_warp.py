@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from signgen.cond.warp import bone_points, pose_flow, warp_latent
+from signgen.cond.warp import bone_points, follow_pose, pose_flow, warp_latent
 from signgen.pose.layouts import LEFT_ELBOW, LEFT_HAND, LEFT_SHOULDER, LEFT_WRIST
 
 SIZE, LATENT = 128, 32  # 4 pixels per latent cell
@@ -71,3 +71,9 @@ def test_warp_keeps_dtype_and_layout() -> None:
     assert out.dtype == torch.bfloat16 and out.is_contiguous(memory_format=torch.channels_last)
     assert not torch.equal(out, latent)
     assert np.isfinite(out.float().numpy()).all()
+
+
+def test_follow_pose_is_the_warp_at_the_pose_flow() -> None:
+    latent = torch.randn(1, 4, LATENT, LATENT)
+    expected = warp_latent(latent, pose_flow(_arm(), _arm(6.0), LATENT, SIZE))
+    assert torch.equal(follow_pose(latent, _arm(), _arm(6.0), SIZE), expected)

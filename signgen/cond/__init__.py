@@ -9,7 +9,7 @@ from signgen.cond.motion import (
     motion_mask,
 )
 from signgen.cond.raster import CHANNELS, NUM_CHANNELS, pose_raster, pose_raster_batch
-from signgen.cond.warp import keypoints, pose_flow, warp_latent
+from signgen.cond.warp import follow_pose, keypoints, pose_flow, warp_latent
 
 __all__ = [
     "CHANNELS",
@@ -17,6 +17,7 @@ __all__ = [
     "NUM_CHANNELS",
     "STATIC_GAIN",
     "check_gain",
+    "follow_pose",
     "keypoints",
     "damp_static",
     "motion_mask",

@@ -122,6 +122,12 @@ def _cell_centres(latent_size: int, image_size: int, device: torch.device) -> Te
     return torch.stack([grid_x, grid_y], dim=-1).reshape(-1, 2)
 
 
+def follow_pose(latent: Tensor, previous: Tensor, current: Tensor, image_size: int) -> Tensor:
+    """``latent`` [B, C, h, w] of the frame posed ``previous`` moved along the motion to
+    ``current`` (poses [B, 543, 3] in the ``image_size`` frame): `warp_latent` at `pose_flow`."""
+    return warp_latent(latent, pose_flow(previous, current, latent.shape[-1], image_size))
+
+
 def warp_latent(latent: Tensor, grid: Tensor) -> Tensor:
     """``latent`` [B, C, h, w] resampled at ``grid`` [B, h, w, 2] (`pose_flow`): bilinear,
     edges repeated, computed in float32 and returned in the latent's dtype and layout."""

@@ -23,7 +23,7 @@ from torch import Tensor
 from signgen.checkpoint import load_checkpoint
 from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
-from signgen.cond.warp import keypoints, pose_flow, warp_latent
+from signgen.cond.warp import follow_pose, keypoints
 from signgen.errors import ConfigError, ImageError
 from signgen.model import RPFM, ReferenceCache, RPFMConfig, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate
@@ -343,7 +343,7 @@ def _warped(latent: Tensor, clip: ClipState, image_size: int) -> Tensor:
     span = slice(clip.index - 1, clip.index + 1)
     poses = keypoints(clip.poses.xy[span], clip.poses.conf[span]).to(latent.device)
     previous, current = poses[:1], poses[1:]
-    return warp_latent(latent, pose_flow(previous, current, latent.shape[-1], image_size))
+    return follow_pose(latent, previous, current, image_size)
 
 
 def _stack(tensors: list[Tensor]) -> Tensor:

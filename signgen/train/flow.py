@@ -35,7 +35,14 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from signgen.checkpoint import load_checkpoint
-from signgen.cond import STATIC_GAIN, MotionHistory, pose_flow, pose_raster_batch, warp_latent
+from signgen.cond import (
+    STATIC_GAIN,
+    MotionHistory,
+    follow_pose,
+    pose_flow,
+    pose_raster_batch,
+    warp_latent,
+)
 from signgen.model import RPFM, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
 from signgen.train.config import FlowTrainConfig
@@ -131,8 +138,7 @@ def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor
     history.push(rasters[0])
     for step, raster in enumerate(rasters[1:], start=1):
         if config.warp:
-            flow = pose_flow(poses[step - 1], poses[step], model.config.latent_size, size)
-            latent = warp_latent(latent, flow)
+            latent = follow_pose(latent, poses[step - 1], poses[step], size)
         velocity = model.velocity(latent, zeros, reference, model.encode_pose(raster), ones)
         predicted = predict_data(latent, velocity, 0.0)
         latent = settle(latent, predicted, history.moved(raster), STATIC_GAIN, bounds)

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from signgen.cond import pose_flow, warp_latent
+from signgen.cond import follow_pose
 from signgen.metrics import score
 from signgen.model import RPFM, ReferenceCache
 from signgen.sampler import solve, time_grid
@@ -63,8 +63,8 @@ def flow_metrics(
     if warp:
         if batch.previous_pose is None or batch.target_pose is None:
             raise ValueError("warping needs the batch's poses")
-        sizes = model.config.latent_size, model.config.image_size
-        previous = warp_latent(previous, pose_flow(batch.previous_pose, batch.target_pose, *sizes))
+        size = model.config.image_size
+        previous = follow_pose(previous, batch.previous_pose, batch.target_pose, size)
     warm = sample(model, previous, reference, pose, 1.0, time_grid(0.0, 1.0, 1))
     decode = model.autoencoder.decode
     return {**_scores("", decode(cold), batch), **_scores("warm_", decode(warm), batch)}
