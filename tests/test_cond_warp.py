@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from signgen.cond.warp import bone_points, follow_pose, pose_flow, warp_latent
+from signgen.cond.warp import flow_points, follow_pose, pose_flow, warp_latent
 from signgen.pose.layouts import LEFT_ELBOW, LEFT_HAND, LEFT_SHOULDER, LEFT_WRIST
 
 SIZE, LATENT = 128, 32  # 4 pixels per latent cell
@@ -53,7 +53,7 @@ def test_unseen_points_carry_no_motion_and_no_nan() -> None:
     hand = slice(LEFT_HAND.start, LEFT_HAND.stop)
     before[0, hand, :2] = float("nan")
     after[0, hand, :2] = float("nan")
-    points, valid = bone_points(after)
+    points, valid = flow_points(after)
     assert torch.isfinite(points).all()
     arm_points = int(valid.sum())
     assert 0 < arm_points < valid.shape[1]  # only the two arm bones were seen

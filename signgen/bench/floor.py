@@ -59,10 +59,11 @@ def measure_floor(
             tensor = torch.from_numpy(raster)[None].to(device, dtype)
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
             moved = history.moved(tensor)
-            pair = points[max(index - 1, 0) : index + 1]
-            flow = pose_flow(pair[:1], pair[-1:], *sizes)  # frame 0: none (not used)
+            # Frame 0 is cold: nothing to warp.
+            pair = (points[index - 1 : index], points[index : index + 1]) if index else None
+            flow = None if pair is None else pose_flow(*pair, *sizes)
             start = clock.now_ms()
-            if index > 0:
+            if flow is not None:
                 latent = warp_latent(latent, flow)
             predicted = latent + model.velocity(latent, time, reference, features, mode)
             # Warm frames stabilised and every frame clamped, as the renderer keeps them.

@@ -57,7 +57,7 @@ def keypoints(xy: np.ndarray, conf: np.ndarray) -> Tensor:
     return torch.from_numpy(np.concatenate([xy, conf[..., None]], axis=-1).astype(np.float32))
 
 
-def bone_points(poses: Tensor) -> tuple[Tensor, Tensor]:
+def flow_points(poses: Tensor) -> tuple[Tensor, Tensor]:
     """The points whose motion moves the latent, of canonical poses [B, 543, 3] (x, y in
     pixels, confidence): points along the four arm bones, then the 42 hand points.
     Returns (xy float32 [B, P, 2], valid bool [B, P]); an arm point is valid when both ends of
@@ -87,11 +87,11 @@ def pose_flow(previous: Tensor, current: Tensor, latent_size: int, image_size: i
     previous, current: canonical poses [B, 543, 3] in the ``image_size`` frame (one clip per
     row). Returns a `warp_latent` sampling grid, float32 [B, h, w, 2] in [-1, 1] (x, y), with
     h = w = ``latent_size``: each cell's displacement is the Gaussian-weighted mean motion of
-    the `bone_points` of ``current`` near it, scaled by the nearest point's weight so that the
+    the `flow_points` of ``current`` near it, scaled by the nearest point's weight so that the
     motion fades to none away from the arms and hands.
     """
-    before, valid_before = bone_points(previous)
-    after, valid_after = bone_points(current)
+    before, valid_before = flow_points(previous)
+    after, valid_after = flow_points(current)
     valid = valid_before & valid_after  # [B, P]
     cells = _cell_centres(latent_size, image_size, current.device)  # [hw, 2] pixels
     sigma = FLOW_SIGMA_CELLS * image_size / latent_size
