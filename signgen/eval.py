@@ -17,6 +17,8 @@ Warm clip frames are stabilised where the pose stood still, also as the renderer
 (`EvalConfig.static_gain`, `signgen.cond.motion`); `--static-gain 1` turns that off. Warm
 starts (pairs and clips) begin from the previous latent moved along the pose's motion, as the
 renderer does (`EvalConfig.warp`, `signgen.cond.warp`); `--no-warp` starts from it as it is.
+The warm step then reads that start through a small blur, as the renderer does
+(`EvalConfig.soften`, `signgen.cond.soften`); `--no-soften` reads it as it is.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from signgen.cond import (
     follow_pose,
     keypoints,
     pose_raster_batch,
+    soften,
 )
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
@@ -64,6 +67,7 @@ class EvalConfig:
     clamp: bool = True  # keep latents in the reference's per-channel range, as rendering does
     static_gain: float = STATIC_GAIN  # warm frames damped where the pose stood still, ditto
     warp: bool = True  # warm starts moved along the pose's motion first, ditto
+    soften: bool = True  # warm steps read their start through the blur, ditto
 
 
 PairKind = Literal["copy", "auto", "cold", "warm"]
@@ -201,7 +205,8 @@ def evaluate_pairs(
             previous = model.autoencoder.encode(images["previous"])
             if config.warp:
                 previous = follow_pose(previous, batch["previous_pose"], batch["target_pose"], size)
-            warm = integrate(model, previous, reference, pose, 1.0, 1)
+            x_init = soften(previous) if config.soften else previous
+            warm = integrate(model, x_init, reference, pose, 1.0, 1)
             if config.clamp:  # each pair in its own reference's range, as rendering does
                 bounds = latent_range(reference.latent)
                 cold, warm = clamp_to_range(cold, bounds), clamp_to_range(warm, bounds)
@@ -296,7 +301,8 @@ def evaluate_clip(
         for k in range(1, frames):
             if config.warp:
                 latent = follow_pose(latent, points[k - 1 : k], points[k : k + 1], image_size)
-            predicted = integrate(model, latent, reference, pose[k : k + 1], 1.0, 1)
+            x_init = soften(latent) if config.soften else latent
+            predicted = integrate(model, x_init, reference, pose[k : k + 1], 1.0, 1)
             latent = settle(latent, predicted, moved[k : k + 1], config.static_gain, bounds)
             warm_latents.append(latent)
             if k % 25 == 0 or k == frames - 1:

@@ -129,3 +129,16 @@ def test_targets_check_the_pairs_and_every_clip() -> None:
     assert checks["clip 0: warm - cold limb PSNR (dB)"].value == pytest.approx(-0.1)
     assert checks["clip 2: warm flicker / ground truth"].value == pytest.approx(1.2)
     assert report.to_dict()["checks"][2]["name"] == "cold 2-step SSIM"
+
+
+def test_the_softened_start_changes_the_warm_rows_only(checkpoint: Path) -> None:
+    def run(soften: bool) -> tuple[tuple[PairRow, ...], tuple[ClipRow, ...]]:
+        config = EvalConfig(checkpoint, pairs=2, clip_frames=6, threads=1, soften=soften)
+        report = evaluate(config)
+        return report.pairs, report.clips
+
+    (pairs_on, clips_on), (pairs_off, clips_off) = run(True), run(False)
+    by_kind = {row.kind: (row, off) for row, off in zip(pairs_on, pairs_off, strict=True)}
+    assert all(on == off for kind, (on, off) in by_kind.items() if kind != "warm")
+    assert by_kind["warm"][0] != by_kind["warm"][1]
+    assert clips_on[0] == clips_off[0] and clips_on[1] != clips_off[1]  # cold, then warm

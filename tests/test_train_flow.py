@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 import torch
 
-from signgen.cond import STATIC_GAIN, pose_flow, pose_raster_batch, warp_latent
+from signgen.cond import STATIC_GAIN, pose_flow, pose_raster_batch, soften, warp_latent
 from signgen.errors import ConfigError
 from signgen.model import RPFM, TINY, clamp_to_reference
 from signgen.train.config import FlowTrainConfig, build_config
@@ -250,3 +250,36 @@ def test_the_periodic_eval_warps_the_warm_start_as_training_does() -> None:
         k: v for k, v in warped.items() if not k.startswith("warm_")
     }
     assert plain["warm_l1"] != warped["warm_l1"]
+
+
+def test_with_soften_a_rollout_reads_its_start_through_the_blur() -> None:
+    """Zero velocity: a still 1-step rollout lands on its start as the warm step read it, the
+    blurred previous latent; a chain rollout and the loss run with it."""
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = encode_batch(model, fixed_batch("train", TINY.image_size, 4, seed=3, chain=2))
+    model.velocity = lambda x, *rest: torch.zeros_like(x)  # type: ignore[method-assign,assignment]
+    config = FlowTrainConfig(
+        perturb_sigma=0.0, blur_probability=0.0, rollout_chain=2, warp=True, soften=True
+    )
+    assert torch.equal(_rollout(model, batch, config), soften(batch.previous))
+    plain = dataclasses.replace(config, soften=False)
+    assert torch.equal(_rollout(model, batch, plain), batch.previous)
+    assert not torch.allclose(
+        _chain_rollout(model, batch, config), _chain_rollout(model, batch, plain)
+    )
+    loss = flow_loss(
+        model, model, batch, 1, dataclasses.replace(config, rollout_after=0, bf16=False)
+    )
+    assert torch.isfinite(loss)
+
+
+def test_the_periodic_eval_softens_the_warm_start_as_training_does() -> None:
+    torch.manual_seed(0)
+    model = RPFM(TINY)
+    batch = fixed_batch("heldout", TINY.image_size, 4, seed=3)
+    sharp, soft = flow_metrics(model, batch, 2), flow_metrics(model, batch, 2, soften=True)
+    assert {k: v for k, v in sharp.items() if not k.startswith("warm_")} == {
+        k: v for k, v in soft.items() if not k.startswith("warm_")
+    }
+    assert sharp["warm_l1"] != soft["warm_l1"]

@@ -2,8 +2,9 @@
 
 No frame loop around it: the pose raster and pose features of each frame are prepared
 outside the timed block (with the motion mask of the stabilisation and the pose flow of the
-warp), then the warp of the previous latent (`RenderOptions.warp`), one Euler step of the
-trained frame-to-frame path (frame 0: of the noise path from the clip's fixed noise), the
+warp), then the warp of the previous latent (`RenderOptions.warp`), its blur
+(`RenderOptions.soften`), one Euler step of the trained frame-to-frame path (frame 0: of the
+noise path from the clip's fixed noise), the
 damping of still cells (`RenderOptions.static_gain`, at its default), the latent clamp and
 the decode with its host copy are timed.
 What the renderer adds on top of this (raster, pose features, planning, Python) is the
@@ -19,6 +20,7 @@ import torch
 
 from signgen.cond.motion import STATIC_GAIN, MotionHistory
 from signgen.cond.raster import pose_raster
+from signgen.cond.soften import soften
 from signgen.cond.warp import keypoints, pose_flow, warp_latent
 from signgen.eval import to_uint8
 from signgen.model import latent_range, settle
@@ -65,7 +67,8 @@ def measure_floor(
             start = clock.now_ms()
             if flow is not None:
                 latent = warp_latent(latent, flow)
-            predicted = latent + model.velocity(latent, time, reference, features, mode)
+            x_init = soften(latent) if index else latent  # frame 0 is cold: noise, unblurred
+            predicted = x_init + model.velocity(x_init, time, reference, features, mode)
             # Warm frames stabilised and every frame clamped, as the renderer keeps them.
             latent = settle(latent, predicted, moved, STATIC_GAIN, bounds)
             sampled = clock.now_ms()

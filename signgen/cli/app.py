@@ -70,6 +70,16 @@ Warp = Annotated[
 ]
 """The warm-start warp switch of `render` and `eval` (`signgen.cond.warp`)."""
 
+Soften = Annotated[
+    bool,
+    typer.Option(
+        "--soften/--no-soften",
+        help="Softened warm start: the warm step reads the previous frame's latent through a "
+        "small blur, so it redraws fine detail instead of copying the previous frame's errors.",
+    ),
+]
+"""The warm-start blur switch of `render` and `eval` (`signgen.cond.soften`)."""
+
 StaticGain = Annotated[
     float | None,
     typer.Option(

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from signgen.cli.app import Clamp, StaticGain, Warp, app, console, fail
+from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
 from signgen.errors import SigngenError
 
 # torch and the model load only when the command runs: `signgen --help` stays fast.
@@ -65,6 +65,7 @@ def eval_command(
     clamp: Clamp = True,
     static_gain: StaticGain = None,
     warp: Warp = True,
+    soften: Soften = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
 ) -> None:
     """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline.
@@ -77,7 +78,8 @@ def eval_command(
     gain = STATIC_GAIN if static_gain is None else static_gain
     config = EvalConfig(checkpoint, pairs=pairs, steps=steps, clip_frames=clip_frames,
                         clips=clips, seed=seed, bf16=bf16, threads=threads,
-                        clamp=clamp, static_gain=gain, warp=warp)  # fmt: skip
+                        clamp=clamp, static_gain=gain, warp=warp,
+                        soften=soften)  # fmt: skip
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     try:

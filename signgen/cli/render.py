@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import Clamp, StaticGain, Warp, app, console, fail
+from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
 from signgen.errors import CheckpointError, ConfigError, SigngenError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
@@ -92,6 +92,7 @@ def render_command(
     clamp: Clamp = True,
     static_gain: StaticGain = None,
     warp: Warp = True,
+    soften: Soften = True,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
@@ -142,6 +143,7 @@ def render_command(
             clamp=clamp,
             static_gain=STATIC_GAIN if static_gain is None else static_gain,
             warp=warp,
+            soften=soften,
         )
         job = RenderJob(
             reference, poses, gloss, language, out, checkpoint, device, dtype, threads,

@@ -54,6 +54,10 @@ class RenderOptions:
     warp:        motion-compensated warm start: a trained warm frame starts from the previous
                  latent moved along the pose's motion since the last frame (arms and hands,
                  `signgen.cond.warp`) instead of the latent as it was. Costs about 0.3 ms.
+    soften:      a trained warm frame reads the previous latent through a small blur
+                 (`signgen.cond.soften`): it redraws fine detail from the pose and the
+                 reference instead of copying the previous frame's errors. Still cells keep
+                 the unblurred latent. Costs about 0.05 ms.
     """
 
     steps: int = 2
@@ -73,6 +77,7 @@ class RenderOptions:
     clamp: bool = True
     static_gain: float = STATIC_GAIN
     warp: bool = True
+    soften: bool = True
 
     def __post_init__(self) -> None:
         checks = [

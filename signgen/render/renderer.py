@@ -23,6 +23,7 @@ from torch import Tensor
 from signgen.checkpoint import load_checkpoint
 from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
+from signgen.cond.soften import soften
 from signgen.cond.warp import follow_pose, keypoints
 from signgen.errors import ConfigError, ImageError
 from signgen.model import RPFM, ReferenceCache, RPFMConfig, latent_range, settle
@@ -212,7 +213,7 @@ class Renderer:
         for i, (plan, clip) in enumerate(zip(plans, clips, strict=True)):
             groups.setdefault((plan.t_grid, clip.options.solver), []).append(i)
         for (t_grid, solver), members in groups.items():
-            starts, modes = zip(
+            starts, previous, modes = zip(
                 *(_start(plans[i], clips[i], self.size) for i in members), strict=True
             )
             velocity = self._velocity(
@@ -225,9 +226,13 @@ class Renderer:
                 clip = clips[i]
                 moved = self._moved(clip, rasters[i : i + 1]) if plans[i].kind == "warm" else None
                 bounds = clip.latent_bounds if clip.options.clamp else None
-                # A warm frame's "previous" is its start: the previous latent as warped.
+                # A warm frame's still cells keep the previous latent as warped, not as blurred.
                 latent = settle(
-                    starts[row], solution.x[row : row + 1], moved, clip.options.static_gain, bounds
+                    previous[row],
+                    solution.x[row : row + 1],
+                    moved,
+                    clip.options.static_gain,
+                    bounds,
                 )
                 latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
@@ -326,15 +331,18 @@ class ClipStream:
         return self.frames()
 
 
-def _start(plan: FramePlan, clip: ClipState, image_size: int) -> tuple[Tensor, int]:
-    """Where the clip's frame starts on which path: (x_init [1, C, h, w], mode)."""
+def _start(plan: FramePlan, clip: ClipState, image_size: int) -> tuple[Tensor, Tensor, int]:
+    """Where the clip's frame starts on which path: (x_init [1, C, h, w], the previous latent
+    its still cells keep [1, C, h, w], mode)."""
     if plan.kind == "cold" or clip.latent is None:
-        return clip.noise, 0
+        return clip.noise, clip.noise, 0
     if plan.kind == "warm":  # the trained frame-to-frame path starts at z_prev
-        warp = clip.options.warp
-        return (_warped(clip.latent, clip, image_size) if warp else clip.latent), 1
+        options = clip.options
+        previous = _warped(clip.latent, clip, image_size) if options.warp else clip.latent
+        return (soften(previous) if options.soften else previous), previous, 1
     # sdedit: back onto the noise path at t0, with the clip's fixed noise
-    return interpolate(clip.noise, clip.latent, plan.t_grid[0], SIGMA_MIN), 0
+    start = interpolate(clip.noise, clip.latent, plan.t_grid[0], SIGMA_MIN)
+    return start, start, 0
 
 
 def _warped(latent: Tensor, clip: ClipState, image_size: int) -> Tensor:

@@ -78,6 +78,7 @@ class FlowTrainConfig(TrainConfig):
     rollout_chain: int = 0  # rollouts through up to this many recorded frames (0 = off; flow.py)
     chain_share: float = 0.5  # share of rollout batches that take such a chain when it is on
     warp: bool = False  # previous latents moved along the pose's motion first (cond.warp)
+    soften: bool = False  # frame-to-frame starts read through the blur (cond.soften)
     zero_time_fraction: float = 0.5  # frame-to-frame samples at t = 0 (the 1-step warm start)
     hand_weight: float = 2.0
     limb_weight: float = 1.0

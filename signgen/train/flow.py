@@ -20,7 +20,9 @@ Every batch mixes (issue 4, item 5, measured on a prototype here):
   reference's range, exactly as rendering chains it: its own errors while the signer moves
   through distinct poses, which going back and forth between two frames only approximates.
 With ``warp``, every frame-to-frame step starts from the previous latent moved along the
-pose's motion (`signgen.cond.warp`), in the rollouts and chains too, as rendering does.
+pose's motion (`signgen.cond.warp`), in the rollouts and chains too, as rendering does;
+with ``soften``, every frame-to-frame start is then read through `signgen.cond.soften`'s blur,
+also as rendering does (the damping of still cells in a chain keeps the unblurred latent).
 Frame strides 1-5 come from the data (``max_stride``). At inference the previous latent is
 used as it is (sigma 0).
 """
@@ -31,7 +33,6 @@ import dataclasses
 from collections.abc import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from signgen.checkpoint import load_checkpoint
@@ -41,6 +42,7 @@ from signgen.cond import (
     follow_pose,
     pose_flow,
     pose_raster_batch,
+    soften,
     warp_latent,
 )
 from signgen.model import RPFM, latent_range, settle
@@ -59,12 +61,7 @@ def perturb(latent: Tensor, max_sigma: float, blur_probability: float) -> Tensor
     out = latent + sigma * torch.randn_like(latent)
     blur = torch.rand(batch) < blur_probability
     if blur.any():
-        kernel = torch.tensor([0.25, 0.5, 0.25], dtype=latent.dtype)
-        kernel2d = (kernel[:, None] * kernel[None, :]).expand(latent.shape[1], 1, 3, 3)
-        blurred = F.conv2d(
-            F.pad(out, (1, 1, 1, 1), mode="replicate"), kernel2d, groups=latent.shape[1]
-        )
-        out = torch.where(blur[:, None, None, None], blurred, out)
+        out = torch.where(blur[:, None, None, None], soften(out), out)
     return out
 
 
@@ -101,8 +98,9 @@ def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig, depth: int = 1)
         if moves is not None:  # a motion row changes frame at every step; a still one never
             moved = warp_latent(latent, moves[0] if lands_on_previous else moves[1])
             latent = torch.where(motion, moved, latent)
-        velocity = model.velocity(latent, zeros, reference, pose, ones)
-        latent = predict_data(latent, velocity, 0.0)
+        start = soften(latent) if config.soften else latent
+        velocity = model.velocity(start, zeros, reference, pose, ones)
+        latent = predict_data(start, velocity, 0.0)
     return latent
 
 
@@ -139,8 +137,9 @@ def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor
     for step, raster in enumerate(rasters[1:], start=1):
         if config.warp:
             latent = follow_pose(latent, poses[step - 1], poses[step], size)
-        velocity = model.velocity(latent, zeros, reference, model.encode_pose(raster), ones)
-        predicted = predict_data(latent, velocity, 0.0)
+        start = soften(latent) if config.soften else latent
+        velocity = model.velocity(start, zeros, reference, model.encode_pose(raster), ones)
+        predicted = predict_data(start, velocity, 0.0)
         latent = settle(latent, predicted, history.moved(raster), STATIC_GAIN, bounds)
         history.push(raster)
     return latent
@@ -173,6 +172,8 @@ def flow_loss(
     if config.warp:  # every frame-to-frame start moves from the previous pose to the target's
         to_target = _pair_flows(model, batch.select(slice(noisy, None)))[1]
         x0[noisy:] = warp_latent(x0[noisy:], to_target)
+    if config.soften:  # read through the blur rendering reads it through
+        x0[noisy:] = soften(x0[noisy:])
     mode = (torch.arange(size) >= noisy).float()
     t = torch.cat([_times(noisy, 0.25), _times(size - noisy, config.zero_time_fraction)])
     x_t = torch.cat([
@@ -257,7 +258,7 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
         data,
         lambda trainable, batch, step: flow_loss(trainable, model, batch, step, config),
         lambda ema_model: flow_metrics(
-            ema_model, heldout, config.eval_steps, config.seed, config.warp
+            ema_model, heldout, config.eval_steps, config.seed, config.warp, config.soften
         ),
         lambda ema_model: None,
     )

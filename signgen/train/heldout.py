@@ -7,6 +7,7 @@ import torch
 from torch import Tensor
 
 from signgen.cond import follow_pose
+from signgen.cond import soften as blur_start
 from signgen.metrics import score
 from signgen.model import RPFM, ReferenceCache
 from signgen.sampler import solve, time_grid
@@ -49,11 +50,17 @@ def sample(
 
 @torch.no_grad()
 def flow_metrics(
-    model: RPFM, batch: Batch, steps: int, seed: int = 0, warp: bool = False
+    model: RPFM,
+    batch: Batch,
+    steps: int,
+    seed: int = 0,
+    warp: bool = False,
+    soften: bool = False,
 ) -> dict[str, float]:
     """Cold ``steps``-step sampling from fixed noise, and the 1-step warm start from the true
     previous frame (the frame-to-frame path; moved along the pose's motion first with
-    ``warp``, as rendering does), scored against the held-out targets."""
+    ``warp`` and read through the blur with ``soften``, as rendering does), scored against the
+    held-out targets."""
     reference = model.encode_reference(batch.reference, batch.reference_raster)
     pose = model.encode_pose(batch.target_raster)
     shape = (len(batch), model.config.autoencoder.latent_channels) + (model.config.latent_size,) * 2
@@ -65,6 +72,8 @@ def flow_metrics(
             raise ValueError("warping needs the batch's poses")
         size = model.config.image_size
         previous = follow_pose(previous, batch.previous_pose, batch.target_pose, size)
+    if soften:
+        previous = blur_start(previous)
     warm = sample(model, previous, reference, pose, 1.0, time_grid(0.0, 1.0, 1))
     decode = model.autoencoder.decode
     return {**_scores("", decode(cold), batch), **_scores("warm_", decode(warm), batch)}
