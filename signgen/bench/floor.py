@@ -4,9 +4,9 @@ No frame loop around it: the pose raster and pose features of each frame are pre
 outside the timed block (with the motion mask of the stabilisation and the pose flow of the
 warp), then the warp of the previous latent (`RenderOptions.warp`), its blur
 (`RenderOptions.soften`), one Euler step of the trained frame-to-frame path (frame 0: of the
-noise path from the clip's fixed noise), the
-damping of still cells (`RenderOptions.static_gain`, at its default), the latent clamp and
-the decode with its host copy are timed.
+noise path from the clip's fixed noise), the damping of still cells
+(`RenderOptions.static_gain`, at its default), the latent clamp and the decode with its host
+copy are timed.
 What the renderer adds on top of this (raster, pose features, planning, Python) is the
 difference between the trained warm-start row and this one.
 """

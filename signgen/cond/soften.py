@@ -14,8 +14,8 @@ background and the torso do not soften frame after frame.
 
 Measured on the seven validation recordings (never the clips `signgen eval` reports), with the
 motion-compensated warm start on: hand-crop SSIM up on six of them (+0.0009 to +0.0064, one
--0.0008) and limb PSNR up on six (+0.01 to +0.42 dB, one unchanged), flicker within 0.03x of
-the ground truth's. Wider blurs (Gaussian sigma 1-2 cells) helped no more.
+-0.0008) and limb PSNR up on six (+0.01 to +0.42 dB, one unchanged); flicker against the
+ground truth's moved by 0.03x at most. Wider blurs (Gaussian sigma 1-2 cells) helped no more.
 """
 
 from __future__ import annotations
