@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from signgen.cli import app
 from signgen.io import read_poses, write_poses
-from signgen.io.video import probe_video
+from signgen.io.video import probe_video, read_video
 from signgen.report import read_report
 
 DATA = Path(__file__).parent / "data"
@@ -96,6 +96,23 @@ def test_warm_start_report_shows_fewer_evaluations_than_cold(
         nfe[mode] = [frame["nfe"] for frame in json.loads(report.read_text())["frames"]]
     assert sum(nfe["trained"]) < sum(nfe["none"])
     assert nfe["trained"][1:] == [1] * (len(nfe["trained"]) - 1)
+
+
+@pytest.mark.parametrize("switch", ["--no-warp", "--no-soften"])
+def test_warm_start_switches_reach_the_renderer(
+    tiny_checkpoint: Path, tmp_path: Path, switch: str
+) -> None:
+    """Turning the warp or the softened start off renders other warm frames (read back); the
+    same options render the same frames."""
+    frames = {}
+    for name, extra in (("default", []), ("again", []), ("off", [switch])):
+        out = tmp_path / f"{name}.mp4"
+        result = _render(tiny_checkpoint, str(REFERENCE), str(SHORT), "-o", str(out), *extra)
+        assert result.exit_code == 0, result.output
+        frames[name] = read_video(out).frames.astype(np.int16)
+    assert frames["default"].shape == frames["off"].shape
+    assert np.array_equal(frames["default"], frames["again"])
+    assert np.abs(frames["default"][1:] - frames["off"][1:]).mean() > 0.1
 
 
 def test_reference_pose_auto_is_estimated(tiny_checkpoint: Path, tmp_path: Path) -> None:
