@@ -75,7 +75,8 @@ Soften = Annotated[
     typer.Option(
         "--soften/--no-soften",
         help="Softened warm start: the warm step reads the previous frame's latent through a "
-        "small blur, so it redraws fine detail instead of copying the previous frame's errors.",
+        "small blur, so it redraws fine detail instead of copying the previous frame's errors. "
+        "The shipped weights are trained with it; --no-soften is for comparisons.",
     ),
 ]
 """The warm-start blur switch of `render` and `eval` (`signgen.cond.soften`)."""
