@@ -23,8 +23,8 @@ With ``warp``, every frame-to-frame step starts from the previous latent moved a
 pose's motion (`signgen.cond.warp`), in the rollouts and chains too, as rendering does;
 with ``soften``, every frame-to-frame start is then read through `signgen.cond.soften`'s blur,
 also as rendering does (the damping of still cells in a chain keeps the unblurred latent).
-Frame strides 1-5 come from the data (``max_stride``). At inference the previous latent is
-used as it is (sigma 0).
+Frame strides 1-5 come from the data (``max_stride``). At inference the previous latent gets
+no noise (sigma 0).
 """
 
 from __future__ import annotations

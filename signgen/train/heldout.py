@@ -6,8 +6,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from signgen.cond import follow_pose
-from signgen.cond import soften as blur_start
+from signgen import cond
 from signgen.metrics import score
 from signgen.model import RPFM, ReferenceCache
 from signgen.sampler import solve, time_grid
@@ -71,9 +70,9 @@ def flow_metrics(
         if batch.previous_pose is None or batch.target_pose is None:
             raise ValueError("warping needs the batch's poses")
         size = model.config.image_size
-        previous = follow_pose(previous, batch.previous_pose, batch.target_pose, size)
+        previous = cond.follow_pose(previous, batch.previous_pose, batch.target_pose, size)
     if soften:
-        previous = blur_start(previous)
+        previous = cond.soften(previous)
     warm = sample(model, previous, reference, pose, 1.0, time_grid(0.0, 1.0, 1))
     decode = model.autoencoder.decode
     return {**_scores("", decode(cold), batch), **_scores("warm_", decode(warm), batch)}
