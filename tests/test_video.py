@@ -51,6 +51,23 @@ def test_ffmpeg_fallback_reader_agrees_with_decord(tmp_path: Path) -> None:
     np.testing.assert_array_equal(video.frames, read_video(tmp_path / "clip.mp4").frames)
 
 
+def test_read_video_opens_the_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decoder that probed the file decodes it too (the real one, counted)."""
+    import signgen.io.video as video_module
+
+    write_video(tmp_path / "clip.mp4", _frames(5), 25.0)
+    opened: list[Path] = []
+    real_open = video_module._open_decord
+
+    def counting_open(path: Path) -> object:
+        opened.append(path)
+        return real_open(path)
+
+    monkeypatch.setattr(video_module, "_open_decord", counting_open)
+    assert read_video(tmp_path / "clip.mp4").frames.shape == (5, 48, 64, 3)
+    assert opened == [tmp_path / "clip.mp4"]
+
+
 def test_real_signing_video_is_read() -> None:
     info = probe_video(DATA / "pose_tests_test_video.mp4")
     assert (info.num_frames, info.width, info.height) == (58, 540, 720)

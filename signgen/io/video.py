@@ -91,13 +91,17 @@ def probe_video(path: str | Path, reader: str | None = None) -> VideoInfo:
     reader: ``"decord"``, ``"ffmpeg"``, or None for decord where it is installed.
     Sizes are as displayed: both readers apply a phone video's rotation tag.
     """
-    path = Path(path)
+    return _probe(Path(path), reader)[0]
+
+
+def _probe(path: Path, reader: str | None) -> tuple[VideoInfo, Any]:
+    """`probe_video`, and the open decord reader (None for ffmpeg) to decode with."""
     check_video_file(path)
     reader = reader or _default_reader()
     if reader not in READERS:
         raise ConfigError(f"unknown video reader {reader!r}; choose from {list(READERS)}")
     if reader == "ffmpeg":
-        return _ffmpeg_info(path, _ffmpeg_meta(path))
+        return _ffmpeg_info(path, _ffmpeg_meta(path)), None
     decoder = _open_decord(path)
     try:
         height, width = decoder[0].shape[:2]
@@ -108,7 +112,7 @@ def probe_video(path: str | Path, reader: str | None = None) -> VideoInfo:
     fps = float(decoder.get_avg_fps())
     if num_frames == 0 or not fps > 0:
         raise VideoError(f"has no readable frames (count {num_frames}, fps {fps})", path=path)
-    return VideoInfo(path, num_frames, fps, int(width), int(height), "decord")
+    return VideoInfo(path, num_frames, fps, int(width), int(height), "decord"), decoder
 
 
 def _default_reader() -> str:
@@ -118,8 +122,9 @@ def _default_reader() -> str:
 def read_video(path: str | Path, reader: str | None = None) -> Video:
     """Decode every frame: uint8 [T, H, W, 3] RGB and the frame rate (for short clips: tests,
     read-back; extraction streams with `read_frames`)."""
-    info = probe_video(path, reader)
-    return Video(frames=np.stack(list(read_frames(info))), fps=info.fps)
+    info, decoder = _probe(Path(path), reader)
+    frames = _read_decord(info, 1, decoder) if decoder is not None else read_frames(info)
+    return Video(frames=np.stack(list(frames)), fps=info.fps)
 
 
 def read_frames(info: VideoInfo, every: int = 1) -> Iterator[np.ndarray]:
@@ -147,8 +152,9 @@ def _open_decord(path: Path) -> Any:
     raise VideoError(f"corrupt or truncated video ({reason})", path=path)
 
 
-def _read_decord(info: VideoInfo, every: int) -> Iterator[np.ndarray]:
-    reader = _open_decord(info.path)
+def _read_decord(info: VideoInfo, every: int, reader: Any = None) -> Iterator[np.ndarray]:
+    """Frames 0, every, ... through ``reader`` (the file opened again when None)."""
+    reader = _open_decord(info.path) if reader is None else reader
     indices = list(range(0, info.num_frames, every))
     for start in range(0, len(indices), BATCH_FRAMES):
         batch = indices[start : start + BATCH_FRAMES]
