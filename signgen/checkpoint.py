@@ -8,9 +8,6 @@ Layout of a checkpoint folder:
 - ``train.json`` (optional): how it was trained (data seed, steps, wall time, final metrics);
 - training-resume files written by `signgen.train` (``trainer.safetensors``, ...), ignored here.
 
-``train.json`` also says how the weights' warm start was trained (`trained_start`): rendering
-and eval start warm frames the same way unless told otherwise.
-
 Saving writes into a temporary sibling folder and renames it into place, so a reader never
 sees a half-written checkpoint.
 """
@@ -21,7 +18,6 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -160,33 +156,6 @@ def read_train_info(directory: str | Path) -> dict[str, Any]:
     except (OSError, json.JSONDecodeError) as error:
         raise CheckpointError(f"unreadable train.json: {error}", path=path) from error
     return data if isinstance(data, dict) else {}
-
-
-@dataclass(frozen=True)
-class TrainedStart:
-    """How a checkpoint's frame-to-frame warm start was trained.
-
-    warp:   from the previous latent moved along the pose's motion (`signgen.cond.warp`);
-    soften: read through the blur (`signgen.cond.soften`).
-
-    Weights expect the start they were trained with: the shipped ones lose 1-3 dB of limb PSNR
-    without the blur, and a model trained without the warp is not helped by it. The defaults
-    are the shipped recipe's, for a folder that does not record it.
-    """
-
-    warp: bool = True
-    soften: bool = True
-
-
-def trained_start(directory: str | Path) -> TrainedStart:
-    """The warm start ``train.json``'s flow config records (a flow run that does not name
-    ``warp`` or ``soften`` trained without them); `TrainedStart()` when there is no such record.
-    """
-    info = read_train_info(directory)
-    config = info.get("config")
-    if info.get("stage") != "flow" or not isinstance(config, dict):
-        return TrainedStart()
-    return TrainedStart(warp=config.get("warp") is True, soften=config.get("soften") is True)
 
 
 def export_checkpoint(

@@ -18,8 +18,7 @@ Warm clip frames are stabilised where the pose stood still, also as the renderer
 starts (pairs and clips) begin from the previous latent moved along the pose's motion, as the
 renderer does (`EvalConfig.warp`, `signgen.cond.warp`); `--no-warp` starts from it as it is.
 The warm step then reads that start through a small blur, as the renderer does
-(`EvalConfig.soften`, `signgen.cond.soften`); `--no-soften` reads it as it is. Left open
-(None), both follow how the checkpoint was trained (`signgen.checkpoint.trained_start`).
+(`EvalConfig.soften`, `signgen.cond.soften`); `--no-soften` reads it as it is.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from signgen.checkpoint import load_checkpoint, trained_start
+from signgen.checkpoint import load_checkpoint
 from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
@@ -67,19 +66,8 @@ class EvalConfig:
     bf16: bool = False
     clamp: bool = True  # keep latents in the reference's per-channel range, as rendering does
     static_gain: float = STATIC_GAIN  # warm frames damped where the pose stood still, ditto
-    warp: bool | None = None  # warm starts moved along the pose's motion first, ditto
-    soften: bool | None = None  # warm steps read their start through the blur, ditto
-    # (None: as the checkpoint was trained, see `resolve_start`)
-
-
-def resolve_start(config: EvalConfig) -> EvalConfig:
-    """``config`` with the warm-start choices left open set as its checkpoint was trained."""
-    if config.warp is not None and config.soften is not None:
-        return config
-    trained = trained_start(config.checkpoint)
-    warp = trained.warp if config.warp is None else config.warp
-    soften = trained.soften if config.soften is None else config.soften
-    return dataclasses.replace(config, warp=warp, soften=soften)
+    warp: bool = True  # warm starts moved along the pose's motion first, ditto
+    soften: bool = True  # warm steps read their start through the blur, ditto
 
 
 PairKind = Literal["copy", "auto", "cold", "warm"]
@@ -199,8 +187,6 @@ def evaluate_pairs(
     """Rows for the held-out pairs (see the module docstring)."""
     from signgen.synth.dataset import PairDataset
 
-    config = resolve_start(config)
-
     size = model.config.image_size
     stream = iter(PairDataset(split="heldout", size=size, seed=config.seed))
     outputs: dict[str, list[np.ndarray]] = {k: [] for k in ("copy", "auto", "cold", "warm")}
@@ -291,7 +277,6 @@ def evaluate_clip(
     model: RPFM, config: EvalConfig, index: int, dtype: torch.dtype, progress: Progress
 ) -> tuple[ClipRow, ClipRow]:
     """Cold (fixed noise, K steps per frame) vs warm (1 NFE per frame after the first)."""
-    config = resolve_start(config)
     clip, reference, pose, moved = _clip_inputs(model, index, config.clip_frames, dtype)
     frames = len(pose)
     noise = _noise(1, model, config.seed + index, dtype)
@@ -344,7 +329,6 @@ def evaluate(config: EvalConfig, progress: Progress | None = None) -> EvalReport
     torch.set_num_threads(config.threads)
     dtype = torch.bfloat16 if config.bf16 else torch.float32
     model, _ = load_checkpoint(config.checkpoint, dtype=dtype)
-    config = resolve_start(config)  # the report records what was run
     report = progress or (lambda stage, done, total: None)
     pairs = evaluate_pairs(model, config, dtype, report)
     clips: list[ClipRow] = []

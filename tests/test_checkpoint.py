@@ -6,15 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from signgen.checkpoint import (
-    CONFIG_FILE,
-    WEIGHTS_FILE,
-    TrainedStart,
-    load_checkpoint,
-    read_train_info,
-    save_checkpoint,
-    trained_start,
-)
+from signgen.checkpoint import CONFIG_FILE, WEIGHTS_FILE, load_checkpoint, save_checkpoint
 from signgen.cond import NUM_CHANNELS
 from signgen.errors import CheckpointError
 from signgen.model import RPFM, TINY
@@ -108,26 +100,3 @@ def test_export_stores_bf16_and_merges_info(saved: tuple[RPFM, Path], tmp_path: 
     assert (out / WEIGHTS_FILE).stat().st_size < 0.6 * (folder / WEIGHTS_FILE).stat().st_size
     loaded, _ = load_checkpoint(out)
     torch.testing.assert_close(_outputs(loaded), _outputs(model), atol=0.1, rtol=0.05)
-
-
-def test_trained_start_reads_the_flow_runs_config(saved: tuple[RPFM, Path]) -> None:
-    """A flow run's train.json says how its warm start was trained; a run from before an option
-    existed trained without it; no record (or not a flow run) means the shipped recipe."""
-    model, folder = saved
-    assert trained_start(folder) == TrainedStart(warp=True, soften=True)  # {"steps": 3} only
-    cases = [
-        ({"stage": "flow", "config": {"warp": True, "soften": False}}, TrainedStart(True, False)),
-        ({"stage": "flow", "config": {"warp": False, "soften": True}}, TrainedStart(False, True)),
-        ({"stage": "flow", "config": {"hand_weight": 3.0}}, TrainedStart(False, False)),
-        ({"stage": "autoencoder", "config": {"warp": False}}, TrainedStart(True, True)),
-    ]
-    for info, expected in cases:
-        save_checkpoint(folder, model, train_info=info)
-        assert trained_start(folder) == expected, info
-
-
-def test_the_shipped_checkpoint_records_its_softened_warped_start() -> None:
-    shipped = Path(__file__).parents[1] / "checkpoints" / "rpfm-128"
-    config = read_train_info(shipped)["config"]
-    assert config["warp"] is True and config["soften"] is True
-    assert trained_start(shipped) == TrainedStart(warp=True, soften=True)

@@ -9,7 +9,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from signgen.checkpoint import TRAIN_FILE, save_checkpoint
+from signgen.checkpoint import save_checkpoint
 from signgen.cli.app import app
 from signgen.errors import ConfigError
 from signgen.eval import (
@@ -84,25 +84,6 @@ def test_a_warm_start_option_changes_the_warm_rows_only(checkpoint: Path, option
     assert all(on == off for kind, (on, off) in by_kind.items() if kind != "warm")
     assert by_kind["warm"][0] != by_kind["warm"][1]
     assert clips_on[0] == clips_off[0] and clips_on[1] != clips_off[1]  # cold, then warm
-
-
-def test_the_warm_start_follows_how_the_checkpoint_was_trained_unless_told(
-    checkpoint: Path,
-) -> None:
-    """Left open, the warp and the blur are what train.json records, and the report says so;
-    the same choices given explicitly score the same; explicit options win."""
-    record = {"stage": "flow", "config": {"warp": False, "soften": False}}
-    (checkpoint / TRAIN_FILE).write_text(json.dumps(record))
-    base = EvalConfig(checkpoint, pairs=2, clip_frames=6, threads=1)
-    left_open = evaluate(base)
-    assert (left_open.config.warp, left_open.config.soften) == (False, False)
-    told = evaluate(EvalConfig(checkpoint, pairs=2, clip_frames=6, threads=1, warp=False,
-                               soften=False))  # fmt: skip
-    assert (left_open.pairs, left_open.clips) == (told.pairs, told.clips)
-    on = evaluate(EvalConfig(checkpoint, pairs=2, clip_frames=6, threads=1, warp=True,
-                             soften=True))  # fmt: skip
-    assert (on.config.warp, on.config.soften) == (True, True)
-    assert on.clips[1] != left_open.clips[1]  # the warm clip row
 
 
 def test_cli_writes_json(checkpoint: Path, tmp_path: Path) -> None:

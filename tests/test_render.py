@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from signgen.checkpoint import TRAIN_FILE, TrainedStart
 from signgen.errors import ConfigError, ImageError, PoseFileError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
@@ -274,45 +271,6 @@ def test_a_warm_start_option_changes_the_warm_frames_of_a_moving_recording(
     )
     assert np.array_equal(on[0], off[0])
     assert not np.array_equal(on[1:], off[1:])
-
-
-@pytest.fixture(scope="module")
-def plain_renderer(tiny_checkpoint: Path, tmp_path_factory: pytest.TempPathFactory) -> Renderer:
-    """The tiny weights in a folder whose train.json says their warm start was trained without
-    the warp and the blur (the default flow config)."""
-    folder = tmp_path_factory.mktemp("plain") / "tiny"
-    shutil.copytree(tiny_checkpoint, folder)
-    record = {"stage": "flow", "config": {"warp": False, "soften": False}}
-    (folder / TRAIN_FILE).write_text(json.dumps(record))
-    return Renderer.from_checkpoint(folder, device="cpu", dtype="bf16", threads=1)
-
-
-def test_the_warm_start_follows_how_the_checkpoint_was_trained_unless_told(
-    renderer: Renderer,
-    plain_renderer: Renderer,
-    reference: np.ndarray,
-    clip: PoseSequence,
-    tmp_path: Path,
-) -> None:
-    """Same weights: left open, the warp and the blur are what train.json records (on when it
-    records nothing); options given explicitly win; the report records what was rendered."""
-    assert plain_renderer.trained == TrainedStart(warp=False, soften=False)
-    assert renderer.trained == TrainedStart(warp=True, soften=True)  # no train.json
-
-    def images(chosen: Renderer, **options: object) -> np.ndarray:
-        return np.stack([f.image for f in _frames(chosen, reference, clip.frames(0, 6), **options)])
-
-    plain = images(plain_renderer)
-    assert np.array_equal(plain, images(renderer, warp=False, soften=False))
-    assert not np.array_equal(plain[1:], images(renderer)[1:])
-    assert np.array_equal(images(plain_renderer, warp=True, soften=True), images(renderer))
-    result = render_to_video(
-        plain_renderer, reference, clip.frames(0, 3), RenderOptions(), tmp_path / "plain.mp4"
-    )
-    assert {k: result.report.meta["options"][k] for k in ("warp", "soften")} == {
-        "warp": False,
-        "soften": False,
-    }
 
 
 def test_a_held_pose_has_no_motion_to_warp(

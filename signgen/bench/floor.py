@@ -3,9 +3,8 @@
 No frame loop around it: the pose raster and pose features of each frame are prepared
 outside the timed block (with the motion mask of the stabilisation and the pose flow of the
 warp), then the warp of the previous latent (`RenderOptions.warp`), its blur
-(`RenderOptions.soften`; both as the checkpoint was trained, `Renderer.trained`), one Euler
-step of the trained frame-to-frame path (frame 0: of the noise path from the clip's fixed
-noise), the damping of still cells
+(`RenderOptions.soften`), one Euler step of the trained frame-to-frame path (frame 0: of the
+noise path from the clip's fixed noise), the damping of still cells
 (`RenderOptions.static_gain`, at its default), the latent clamp and the decode with its host
 copy are timed.
 What the renderer adds on top of this (raster, pose features, planning, Python) is the
@@ -55,7 +54,6 @@ def measure_floor(
     history = MotionHistory(renderer.config.latent_size)  # the last frames' rasters
     points = keypoints(clip.poses.xy, clip.poses.conf).to(device)
     sizes = renderer.config.latent_size, renderer.size
-    warp, blur = renderer.trained.warp, renderer.trained.soften
     for index in range(frames):
         mode = torch.full((1,), min(index, 1), device=device, dtype=dtype)
         with torch.inference_mode():
@@ -64,13 +62,12 @@ def measure_floor(
             features = model.encode_pose(tensor.contiguous(memory_format=torch.channels_last))
             moved = history.moved(tensor)
             # Frame 0 is cold: nothing to warp.
-            moving = index > 0 and warp
-            pair = (points[index - 1 : index], points[index : index + 1]) if moving else None
+            pair = (points[index - 1 : index], points[index : index + 1]) if index else None
             flow = None if pair is None else pose_flow(*pair, *sizes)
             start = clock.now_ms()
             if flow is not None:
                 latent = warp_latent(latent, flow)
-            x_init = soften(latent) if index and blur else latent  # frame 0: noise, unblurred
+            x_init = soften(latent) if index else latent  # frame 0 is cold: noise, unblurred
             predicted = x_init + model.velocity(x_init, time, reference, features, mode)
             # Warm frames stabilised and every frame clamped, as the renderer keeps them.
             latent = settle(latent, predicted, moved, STATIC_GAIN, bounds)

@@ -61,26 +61,22 @@ Clamp = Annotated[
 """The latent clamp switch of `render` and `eval` (`signgen.model.clamp_to_reference`)."""
 
 Warp = Annotated[
-    bool | None,
+    bool,
     typer.Option(
         "--warp/--no-warp",
         help="Motion-compensated warm start: move the previous frame's latent along the pose's "
-        "motion before the warm step. Default: as the checkpoint was trained (its train.json; "
-        "on when it does not say).",
-        show_default=False,
+        "motion before the warm step.",
     ),
 ]
 """The warm-start warp switch of `render` and `eval` (`signgen.cond.warp`)."""
 
 Soften = Annotated[
-    bool | None,
+    bool,
     typer.Option(
         "--soften/--no-soften",
         help="Softened warm start: the warm step reads the previous frame's latent through a "
         "small blur, so it redraws fine detail instead of copying the previous frame's errors. "
-        "Default: as the checkpoint was trained (the shipped weights are; on when it does not "
-        "say).",
-        show_default=False,
+        "The shipped weights are trained with it; --no-soften is for comparisons.",
     ),
 ]
 """The warm-start blur switch of `render` and `eval` (`signgen.cond.soften`)."""

@@ -64,8 +64,8 @@ def eval_command(
     threads: Annotated[int, typer.Option(help="torch threads (1 on a busy 2-core machine).")] = 1,
     clamp: Clamp = True,
     static_gain: StaticGain = None,
-    warp: Warp = None,
-    soften: Soften = None,
+    warp: Warp = True,
+    soften: Soften = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
 ) -> None:
     """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline.

@@ -54,13 +54,11 @@ class RenderOptions:
     warp:        motion-compensated warm start: a trained warm frame starts from the previous
                  latent moved along the pose's motion since the last frame (arms and hands,
                  `signgen.cond.warp`) instead of the latent as it was. Costs about 0.3 ms.
-                 None: as the checkpoint was trained (`signgen.checkpoint.trained_start`).
     soften:      a trained warm frame reads the previous latent through a small blur
                  (`signgen.cond.soften`): it redraws fine detail from the pose and the
                  reference instead of copying the previous frame's errors. Still cells keep
-                 the unblurred latent. Costs about 0.05 ms. None: as the checkpoint was
-                 trained; the shipped weights are trained with it (off, their warm frames
-                 lose 1-3 dB of limb PSNR).
+                 the unblurred latent. Costs about 0.05 ms. The shipped weights are trained
+                 with it (off, their warm frames lose 1-3 dB of limb PSNR).
     """
 
     steps: int = 2
@@ -79,8 +77,8 @@ class RenderOptions:
     fit_poses: bool = True
     clamp: bool = True
     static_gain: float = STATIC_GAIN
-    warp: bool | None = None
-    soften: bool | None = None
+    warp: bool = True
+    soften: bool = True
 
     def __post_init__(self) -> None:
         checks = [

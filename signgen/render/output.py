@@ -80,10 +80,9 @@ def render_to_video(
 
 
 def run_meta(renderer: Renderer, options: RenderOptions, **extra: Any) -> dict[str, Any]:
-    """What produced a report: the options (as the renderer resolves them), device, dtype,
-    threads and frame size."""
+    """What produced a report: the options, device, dtype, threads and frame size."""
     return {
-        "options": dataclasses.asdict(renderer.resolve(options)),
+        "options": dataclasses.asdict(options),
         "device": str(renderer.device),
         "dtype": str(renderer.dtype).removeprefix("torch."),
         "threads": torch.get_num_threads(),

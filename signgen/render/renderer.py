@@ -12,7 +12,7 @@ stream and the multi-clip loop of `signgen.render.multi` run the same code.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from signgen.checkpoint import TrainedStart, load_checkpoint, trained_start
+from signgen.checkpoint import load_checkpoint
 from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
 from signgen.cond.soften import soften
@@ -66,7 +66,6 @@ class Renderer:
         self.model.eval()
         self.clock = Clock(device)
         self.source: Path | None = None  # the checkpoint folder, when loaded from one
-        self.trained = TrainedStart()  # how the weights' warm start was trained
 
     @classmethod
     def from_checkpoint(
@@ -88,15 +87,7 @@ class Renderer:
         model, config = load_checkpoint(directory, device=target, dtype=DTYPES[dtype])
         renderer = cls(model, config, target, DTYPES[dtype])
         renderer.source = Path(directory)
-        renderer.trained = trained_start(directory)
         return renderer
-
-    def resolve(self, options: RenderOptions) -> RenderOptions:
-        """``options`` with the warm-start choices left open (None) set as the weights were
-        trained (`trained`)."""
-        warp = self.trained.warp if options.warp is None else options.warp
-        soften = self.trained.soften if options.soften is None else options.soften
-        return replace(options, warp=warp, soften=soften)
 
     @property
     def size(self) -> int:
@@ -120,9 +111,7 @@ class Renderer:
             signer's rest pose when not given.
         reference_cache: `encode_reference(reference, reference_pose)` computed earlier (a batch
             of clips with one signer encodes the reference once).
-        options: warm-start choices left open are taken from the checkpoint (`resolve`).
         """
-        options = self.resolve(options)
         size = self.size
         if reference.shape != (size, size, 3) or reference.dtype != np.uint8:
             raise ImageError(f"the reference must be uint8 [{size}, {size}, 3]")
