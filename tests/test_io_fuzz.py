@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,17 @@ def test_pose_reader_survives_spliced_copies(scratch: Path, name: str, a: float,
     path = scratch / "spliced.pose"
     path.write_bytes(data[:j] + data[i:])  # a repeated (or, i == j, unchanged) stretch
     _check(path)
+
+
+def test_pose_reader_keeps_numpy_warnings_inside(scratch: Path) -> None:
+    # A splice that puts NaN into a version-0 body: pose-format's cast warned about it.
+    data = SMALL["openpose_v0"]
+    i, j = int(0.6875 * len(data)), int(0.78125 * len(data))
+    path = scratch / "nan.pose"
+    path.write_bytes(data[:j] + data[i:])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _check(path)
 
 
 def test_pose_reader_rejects_impossible_sizes_before_allocating(scratch: Path) -> None:

@@ -161,7 +161,10 @@ def read_pose_file(path: str | Path) -> PoseSequence:
     _check_body_size(data, header, reader.read_offset, path)
     dims = header.dimensions
     try:
-        body = NumPyPoseBody.read(header, reader)
+        # Damaged bodies can hold NaN/inf, which pose-format's casts warn about; they are
+        # caught below (`clean_points`), so the only report is the one-line signgen error.
+        with np.errstate(invalid="ignore", over="ignore"):
+            body = NumPyPoseBody.read(header, reader)
         points = np.asarray(body.data.data)[:, 0, index, :2]
         conf = np.asarray(body.confidence)[:, 0, index]
         fps = float(body.fps)
