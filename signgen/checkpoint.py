@@ -185,19 +185,30 @@ def export_checkpoint(
     return save_checkpoint(target, model, train_info=info, dtype=dtype)
 
 
+def latent_difference(model: RPFM, other: RPFM) -> str | None:
+    """The first thing that makes the latent spaces of two models' autoencoders differ (config,
+    an encoder tensor, the latent statistics), or None when they encode alike."""
+    mine, theirs = model.autoencoder, other.autoencoder
+    if mine.config != theirs.config:
+        return "autoencoder config"
+    ours, theirs_frozen = (
+        {**dict(ae.encoder.state_dict()), "shift": ae.shift, "scale": ae.scale}
+        for ae in (mine, theirs)
+    )
+    changed = [name for name, value in ours.items() if not torch.equal(value, theirs_frozen[name])]
+    return changed[0] if changed else None
+
+
 def swap_decoder(model: RPFM, tuned: RPFM, source: str | Path) -> None:
     """Give ``model`` the decoder of ``tuned``, a fine-tune of the same autoencoder whose
     encoder and latent statistics stayed frozen (so the flow's latent space is unchanged)."""
-    mine, theirs = model.autoencoder, tuned.autoencoder
-    if mine.config != theirs.config:
+    if model.autoencoder.config != tuned.autoencoder.config:
         raise CheckpointError("decoder run has a different autoencoder config", path=source)
-    frozen = {**dict(mine.encoder.state_dict()), "shift": mine.shift, "scale": mine.scale}
-    other = {**dict(theirs.encoder.state_dict()), "shift": theirs.shift, "scale": theirs.scale}
-    changed = [name for name, value in frozen.items() if not torch.equal(value, other[name])]
+    changed = latent_difference(model, tuned)
     if changed:
         raise CheckpointError(
-            f"decoder run has a different encoder ({changed[0]} differs): "
+            f"decoder run has a different encoder ({changed} differs): "
             "it must be a --decoder-only fine-tune of this autoencoder",
             path=source,
         )
-    mine.decoder.load_state_dict(theirs.decoder.state_dict())
+    model.autoencoder.decoder.load_state_dict(tuned.autoencoder.decoder.state_dict())

@@ -80,6 +80,36 @@ def test_cli_trains_resumes_and_hands_over_to_the_flow(tmp_path: Path) -> None:
         assert torch.equal(model.autoencoder.state_dict()[name], value), name
 
 
+def test_flow_fine_tunes_from_a_checkpoint_on_the_same_latent_space(tmp_path: Path) -> None:
+    ae, flow, tune, other = (tmp_path / n for n in ("ae", "flow", "tune", "other"))
+    _run("train", "autoencoder", "--tiny", "-o", str(ae), "--steps", "2", *COMMON)
+    _run("train", "flow", "-a", str(ae), "-o", str(flow), "--steps", "2", *COMMON)
+    # No steps: the run starts from (and saves) exactly the weights of --init, not a fresh seed.
+    _run("train", "flow", "-a", str(ae), "--init", str(flow), "-o", str(tune), "--steps", "0",
+         "--seed", "7", *COMMON)  # fmt: skip
+    start, _ = load_checkpoint(flow)
+    tuned, _ = load_checkpoint(tune)
+    for name, value in start.state_dict().items():
+        assert torch.equal(tuned.state_dict()[name], value), name
+    assert read_train_info(tune)["init"] == str(flow)
+    _run("train", "flow", "-a", str(ae), "--init", str(flow), "-o", str(tune), "--steps", "2",
+         *COMMON)  # fmt: skip
+    moved, _ = load_checkpoint(tune)
+    before = start.velocity_net.state_dict()
+    after = moved.velocity_net.state_dict()
+    changed = [k for k, v in after.items() if not torch.equal(v, before[k])]
+    assert len(changed) > len(before) // 2
+
+    result = CliRunner().invoke(app, ["train", "flow", "-a", str(ae), "--init", str(flow), "-o",
+                                      str(tmp_path / "x"), "--channels", "8,16"])  # fmt: skip
+    assert result.exit_code == 1 and "differs from the UNet widths" in result.output
+    _run("train", "autoencoder", "--tiny", "-o", str(other), "--steps", "2", "--seed", "5", *COMMON)
+    result = CliRunner().invoke(app, ["train", "flow", "-a", str(other), "--init", str(flow),
+                                      "-o", str(tmp_path / "y")])  # fmt: skip
+    assert result.exit_code == 1 and "trained on another autoencoder" in result.output
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
 def test_cli_rejects_bad_options(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"wings": 2}')

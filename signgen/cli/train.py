@@ -136,10 +136,17 @@ def flow_command(
             help="Rollouts through up to this many recorded frames before the previous one.",
         ),
     ] = None,
+    init: Annotated[
+        Path | None,
+        typer.Option("--init", help="Start from this checkpoint's flow (fine-tune it)."),
+    ] = None,
 ) -> None:
     """Train the flow (pose/reference encoders, velocity UNet) on a frozen autoencoder.
 
     Example: signgen train flow -a runs/ae -o runs/flow --max-minutes 60 --seed 0
+
+    Fine-tune the shipped model: signgen train flow -a checkpoints/rpfm-128
+    --init checkpoints/rpfm-128 -o runs/tune --max-minutes 60
     """
     options = dict(out=out, autoencoder=autoencoder, steps=steps, max_minutes=max_minutes,
                    batch_size=batch_size, lr=lr, seed=seed, threads=threads, workers=workers,
@@ -148,7 +155,7 @@ def flow_command(
                    rollout_after=rollout_after, rollout_motion=rollout_motion,
                    rollout_depth=rollout_depth, rollout_chain=rollout_chain,
                    fresh_per_step=fresh_per_step,
-                   block_channels=channels)  # fmt: skip
+                   block_channels=channels, init=init)  # fmt: skip
     try:
         from signgen.train import FlowTrainConfig, build_config, train_flow
 

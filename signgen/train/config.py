@@ -84,6 +84,7 @@ class FlowTrainConfig(TrainConfig):
     limb_weight: float = 1.0
     eval_steps: int = 2  # cold sampling steps of the periodic held-out evaluation
     block_channels: tuple[int, ...] | None = None  # UNet widths; None = the checkpoint's
+    init: Path | None = None  # start the flow from this checkpoint's weights (a fine-tune)
 
     def __post_init__(self) -> None:
         if self.rollout_depth < 1:

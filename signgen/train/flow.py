@@ -35,7 +35,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from signgen.checkpoint import load_checkpoint
+from signgen.checkpoint import latent_difference, load_checkpoint
 from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
@@ -45,6 +45,7 @@ from signgen.cond import (
     soften,
     warp_latent,
 )
+from signgen.errors import ConfigError
 from signgen.model import RPFM, latent_range, settle
 from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
 from signgen.train.config import FlowTrainConfig
@@ -220,13 +221,33 @@ def encode_batch(model: RPFM, batch: Batch) -> Batch:
 
 
 def initial_model(config: FlowTrainConfig) -> RPFM:
-    """A fresh flow (seeded) on top of the trained, frozen autoencoder of ``config.autoencoder``."""
+    """The flow on top of the trained, frozen autoencoder of ``config.autoencoder``: fresh
+    (seeded), or ``config.init``'s pose encoder, reference encoder and velocity network (a
+    fine-tune, e.g. of the shipped checkpoint; its model config is kept)."""
     trained, model_config = load_checkpoint(config.autoencoder)
-    if config.block_channels is not None:
+    if config.init is not None:
+        start, model_config = load_checkpoint(config.init)
+        changed = latent_difference(trained, start)
+        if trained.config.image_size != model_config.image_size or changed:
+            raise ConfigError(
+                f"was trained on another autoencoder than {config.autoencoder}'s "
+                f"({changed or 'image size'} differs); fine-tune it on its own",
+                path=config.init,
+            )
+        widths = model_config.velocity.block_channels
+        if config.block_channels is not None and tuple(config.block_channels) != widths:
+            raise ConfigError(
+                f"--channels {','.join(map(str, config.block_channels))} differs from the "
+                f"UNet widths of {config.init} ({','.join(map(str, widths))})",
+                path=config.init,
+            )
+    elif config.block_channels is not None:
         velocity = dataclasses.replace(model_config.velocity, block_channels=config.block_channels)
         model_config = dataclasses.replace(model_config, velocity=velocity)
     torch.manual_seed(config.seed)
     model = RPFM(model_config)
+    if config.init is not None:
+        model.load_state_dict(start.state_dict())
     model.autoencoder.load_state_dict(trained.autoencoder.state_dict())
     model.autoencoder.requires_grad_(False)
     return model
@@ -236,6 +257,8 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
     """Train the pose/reference encoders and the velocity network."""
     model = initial_model(config)
     info = {"stage": "flow", "data_seed": config.seed, "autoencoder": str(config.autoencoder)}
+    if config.init is not None:
+        info["init"] = str(config.init)
     run = make_run(config, model, model, info)
     size = model.config.image_size
     stream = pair_stream(
