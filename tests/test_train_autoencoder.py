@@ -91,7 +91,8 @@ def test_flow_fine_tunes_from_a_checkpoint_on_the_same_latent_space(tmp_path: Pa
     tuned, _ = load_checkpoint(tune)
     for name, value in start.state_dict().items():
         assert torch.equal(tuned.state_dict()[name], value), name
-    assert read_train_info(tune)["init"] == str(flow)
+    history = read_train_info(tune)["init"]
+    assert history["path"] == str(flow) and history["steps"] == 2 and "config" in history
     _run("train", "flow", "-a", str(ae), "--init", str(flow), "-o", str(tune), "--steps", "2",
          *COMMON)  # fmt: skip
     moved, _ = load_checkpoint(tune)

@@ -35,7 +35,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from signgen.checkpoint import latent_difference, load_checkpoint
+from signgen.checkpoint import latent_difference, load_checkpoint, read_train_info
 from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
@@ -256,9 +256,15 @@ def initial_model(config: FlowTrainConfig) -> RPFM:
 def train_flow(config: FlowTrainConfig) -> TrainResult:
     """Train the pose/reference encoders and the velocity network."""
     model = initial_model(config)
-    info = {"stage": "flow", "data_seed": config.seed, "autoencoder": str(config.autoencoder)}
-    if config.init is not None:
-        info["init"] = str(config.init)
+    info: dict[str, object] = {
+        "stage": "flow",
+        "data_seed": config.seed,
+        "autoencoder": str(config.autoencoder),
+    }
+    if config.init is not None:  # the history this run continues, so none of it is lost
+        earlier = read_train_info(config.init)
+        kept = ("steps", "wall_s", "config", "decoder", "init")
+        info["init"] = {"path": str(config.init), **{k: earlier[k] for k in kept if k in earlier}}
     run = make_run(config, model, model, info)
     size = model.config.image_size
     stream = pair_stream(
