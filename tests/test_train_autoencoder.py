@@ -100,6 +100,14 @@ def test_flow_fine_tunes_from_a_checkpoint_on_the_same_latent_space(tmp_path: Pa
     after = moved.velocity_net.state_dict()
     changed = [k for k, v in after.items() if not torch.equal(v, before[k])]
     assert len(changed) > len(before) // 2
+    # --resume wins over --init: the run goes on from its own weights (no steps left; another
+    # seed would give other weights from --init) and keeps its history.
+    _run("train", "flow", "-a", str(ae), "--init", str(flow), "-o", str(tune), "--resume",
+         "--steps", "2", "--seed", "9", *COMMON)  # fmt: skip
+    resumed, _ = load_checkpoint(tune)
+    for name, value in moved.state_dict().items():
+        assert torch.equal(resumed.state_dict()[name], value), name
+    assert read_train_info(tune)["init"]["path"] == str(flow)
 
     result = CliRunner().invoke(app, ["train", "flow", "-a", str(ae), "--init", str(flow), "-o",
                                       str(tmp_path / "x"), "--channels", "8,16"])  # fmt: skip
