@@ -8,7 +8,8 @@ import torch
 
 from signgen.errors import ConfigError
 from signgen.io import read_canonical
-from signgen.synth import HELDOUT_SEED_START
+from signgen.pose.layouts import LEFT_HAND, RIGHT_HAND
+from signgen.synth import HELDOUT_SEED_START, MASK_LABELS
 from signgen.synth.dataset import PairDataset, heldout_clip
 from signgen.synth.motion import HELDOUT_RECORDING, handshape_bank, real_motions, recording_paths
 
@@ -62,6 +63,37 @@ def test_previous_frame_is_an_earlier_nearby_pose() -> None:
         item = ds.item(index)
         step = (item["target_pose"][:, :2] - item["previous_pose"][:, :2]).abs().max()
         assert float(step) < 64, "previous must be a nearby frame of the same motion"
+
+
+def test_lost_hands_drops_both_hands_on_every_motion_frame_and_draws_fists() -> None:
+    """lost_hands=1: previous, target and chain poses have no hand points (the raster draws
+    none), the renderer draws fists instead (hand pixels in the target's mask, unless both are
+    hidden; a different image), the reference keeps its hands; lost_hands=0 is the default stream, bit for bit."""
+    hands = np.r_[LEFT_HAND, RIGHT_HAND]
+    lost, kept = (
+        PairDataset(size=64, seed=2, chain=3, lost_hands=1.0),
+        PairDataset(size=64, seed=2, chain=3),
+    )
+    changed = 0
+    for index in range(6):
+        item, base = lost.item(index), kept.item(index)
+        for key in ("previous_pose", "target_pose"):
+            assert float(item[key][hands, 2].max()) == 0.0
+            assert torch.equal(item[key][:, :2], base[key][:, :2])
+        assert float(item["chain_poses"][:, hands, 2].max()) == 0.0
+        assert torch.equal(item["reference"], base["reference"])
+        assert torch.equal(item["reference_pose"], base["reference_pose"])
+        labels = set(item["target_mask"].unique().tolist())
+        assert {MASK_LABELS.index("left_hand"), MASK_LABELS.index("right_hand")} & labels
+        changed += not torch.equal(item["target"], base["target"])
+    assert changed >= 3, "items whose source had hands are drawn with fists instead"
+    default = PairDataset(size=64, seed=2, chain=3, lost_hands=0.0).item(4)
+    assert all(torch.equal(default[k], kept.item(4)[k]) for k in default)
+    some = PairDataset(size=64, seed=2, lost_hands=0.5)
+    dropped = [float(some.item(i)["target_pose"][hands, 2].max()) == 0.0 for i in range(40)]
+    assert 8 <= sum(dropped) <= 32
+    with pytest.raises(ConfigError, match="lost hands"):
+        PairDataset(lost_hands=1.5)
 
 
 def test_the_held_out_recording_never_reaches_training() -> None:

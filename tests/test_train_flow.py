@@ -194,10 +194,16 @@ def test_flow_loss_trains_through_chain_rollouts() -> None:
 
 @pytest.mark.parametrize(
     "option",
-    [{"rollout_depth": 0}, {"rollout_motion": 1.5}, {"rollout_chain": -1}, {"chain_share": 2.0}],
+    [
+        {"rollout_depth": 0},
+        {"rollout_motion": 1.5},
+        {"rollout_chain": -1},
+        {"chain_share": 2.0},
+        {"lost_hands": -0.1},
+    ],
 )
 def test_flow_config_refuses_bad_rollout_options(option: dict[str, float]) -> None:
-    with pytest.raises(ConfigError, match="rollout|chain"):
+    with pytest.raises(ConfigError, match="rollout|chain|lost hands"):
         build_config(FlowTrainConfig, None, option)
 
 

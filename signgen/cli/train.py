@@ -136,6 +136,12 @@ def flow_command(
             help="Rollouts through up to this many recorded frames before the previous one.",
         ),
     ] = None,
+    lost_hands: Annotated[
+        float | None,
+        typer.Option(
+            "--lost-hands", help="Share of training items whose both hands the detector lost."
+        ),
+    ] = None,
     init: Annotated[
         Path | None,
         typer.Option("--init", help="Start from this checkpoint's flow (fine-tune it)."),
@@ -154,7 +160,7 @@ def flow_command(
                    save_every_s=save_every, resume=resume or None,
                    rollout_after=rollout_after, rollout_motion=rollout_motion,
                    rollout_depth=rollout_depth, rollout_chain=rollout_chain,
-                   fresh_per_step=fresh_per_step,
+                   fresh_per_step=fresh_per_step, lost_hands=lost_hands,
                    block_channels=channels, init=init)  # fmt: skip
     try:
         from signgen.train import FlowTrainConfig, build_config, train_flow

@@ -18,6 +18,7 @@ from torch.utils.data import IterableDataset, get_worker_info
 
 from signgen.errors import ConfigError
 from signgen.io import read_canonical
+from signgen.pose.layouts import LEFT_HAND, RIGHT_HAND
 from signgen.pose.sequence import PoseSequence
 from signgen.synth.appearance import HELDOUT_SEED_START, Appearance
 from signgen.synth.motion import generated_motion, real_motions, recording_paths
@@ -78,6 +79,11 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
     [D + 1, 543, 3], the poses of the start and of each frame after it up to ``previous``
     (the start's pose repeated first for a chain shorter than D: still steps; clamped at the
     start of a recording).
+
+    With ``lost_hands`` p > 0, a share p of the items lose both hands on every motion frame
+    (conf 0), as a detector loses hands resting at the frame's bottom edge: the renderer draws
+    closed fists at the wrists and the pose raster draws no hand, so the model learns that
+    rule beyond the few recorded frames that show it. The reference keeps its hands.
     """
 
     def __init__(
@@ -89,6 +95,7 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
         real_fraction: float = 0.5,
         neutral_reference: float = 0.5,
         chain: int = 0,
+        lost_hands: float = 0.0,
     ) -> None:
         if split not in _SPLITS:
             raise ConfigError(f"unknown split {split!r} (choose from {', '.join(_SPLITS)})")
@@ -97,8 +104,10 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
                 f"need size >= 32, max_stride >= 1 and chain >= 0, got {size}, {max_stride}, "
                 f"{chain}"
             )
+        if not 0.0 <= lost_hands <= 1.0:
+            raise ConfigError(f"lost hands must be a share in [0, 1], got {lost_hands}")
         self.split, self.size, self.seed, self.max_stride = split, size, seed, max_stride
-        self.chain = chain
+        self.chain, self.lost_hands = chain, lost_hands
         self.real_fraction, self.neutral_reference = real_fraction, neutral_reference
 
     def __iter__(self) -> Iterator[dict[str, torch.Tensor]]:
@@ -119,6 +128,10 @@ class PairDataset(IterableDataset[dict[str, torch.Tensor]]):
             ref_xy, ref_conf = neutral_xy(appearance, self.size), neutral_conf()
         else:
             ref_xy, ref_conf = xy[2], conf[2]
+        if self.lost_hands and rng.uniform() < self.lost_hands:
+            conf = conf.copy()
+            motion = np.r_[0:2, 3 : len(conf)]  # every frame but the reference's
+            conf[np.ix_(motion, np.r_[LEFT_HAND, RIGHT_HAND])] = 0.0
         size = self.size
         reference = render_frame(appearance, ref_xy, ref_conf, size).image
         previous = render_frame(appearance, xy[0], conf[0], size).image

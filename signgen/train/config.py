@@ -80,6 +80,7 @@ class FlowTrainConfig(TrainConfig):
     warp: bool = False  # previous latents moved along the pose's motion first (cond.warp)
     soften: bool = False  # frame-to-frame starts read through the blur (cond.soften)
     zero_time_fraction: float = 0.5  # frame-to-frame samples at t = 0 (the 1-step warm start)
+    lost_hands: float = 0.0  # share of training items with both hands lost (PairDataset)
     hand_weight: float = 2.0
     limb_weight: float = 1.0
     eval_steps: int = 2  # cold sampling steps of the periodic held-out evaluation
@@ -95,6 +96,8 @@ class FlowTrainConfig(TrainConfig):
             raise ValueError(f"rollout chain must be 0 or more frames, got {self.rollout_chain}")
         if not 0.0 <= self.chain_share <= 1.0:
             raise ValueError(f"chain share must be a share in [0, 1], got {self.chain_share}")
+        if not 0.0 <= self.lost_hands <= 1.0:
+            raise ValueError(f"lost hands must be a share in [0, 1], got {self.lost_hands}")
 
 
 C = TypeVar("C", bound=TrainConfig)

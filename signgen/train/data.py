@@ -74,19 +74,28 @@ def to_batch(items: Item) -> Batch:
 
 
 def pair_dataset(
-    split: str, size: int, seed: int, max_stride: int, chain: int = 0
+    split: str, size: int, seed: int, max_stride: int, chain: int = 0, lost_hands: float = 0.0
 ) -> IterableDataset[Item]:
     """The synthetic signer world's pair stream (`signgen.synth.dataset.PairDataset`)."""
     from signgen.synth.dataset import PairDataset
 
-    return PairDataset(split=split, size=size, seed=seed, max_stride=max_stride, chain=chain)
+    return PairDataset(
+        split=split, size=size, seed=seed, max_stride=max_stride, chain=chain,
+        lost_hands=lost_hands,
+    )  # fmt: skip
 
 
 def pair_stream(
-    split: str, size: int, seed: int, max_stride: int, workers: int, chain: int = 0
+    split: str,
+    size: int,
+    seed: int,
+    max_stride: int,
+    workers: int,
+    chain: int = 0,
+    lost_hands: float = 0.0,
 ) -> Iterator[Item]:
     """Endless single pairs; rendered in a worker process when ``workers`` > 0."""
-    dataset = pair_dataset(split, size, seed, max_stride, chain)
+    dataset = pair_dataset(split, size, seed, max_stride, chain, lost_hands)
     if workers == 0:
         return iter(dataset)
     loader = DataLoader(dataset, batch_size=None, num_workers=workers, prefetch_factor=8)

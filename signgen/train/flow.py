@@ -274,6 +274,7 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
         config.max_stride,
         config.workers,
         config.rollout_chain,
+        config.lost_hands,
     )
     pool = PairPool(
         stream, config.pool_size, config.fresh_per_step, encode_items(model, config.bf16)
