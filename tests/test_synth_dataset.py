@@ -12,6 +12,7 @@ from signgen.pose.layouts import LEFT_HAND, RIGHT_HAND
 from signgen.synth import HELDOUT_SEED_START, MASK_LABELS
 from signgen.synth.dataset import PairDataset, heldout_clip
 from signgen.synth.motion import HELDOUT_RECORDING, handshape_bank, real_motions, recording_paths
+from signgen.train.data import pair_stream
 
 
 def test_items_have_the_contracted_shapes_and_ranges() -> None:
@@ -68,7 +69,8 @@ def test_previous_frame_is_an_earlier_nearby_pose() -> None:
 def test_lost_hands_drops_both_hands_on_every_motion_frame_and_draws_fists() -> None:
     """lost_hands=1: previous, target and chain poses have no hand points (the raster draws
     none), the renderer draws fists instead (hand pixels in the target's mask, unless both are
-    hidden; a different image), the reference keeps its hands; lost_hands=0 is the default stream, bit for bit."""
+    hidden; a different image), the reference keeps its hands; lost_hands=0 is the default
+    stream, bit for bit."""
     hands = np.r_[LEFT_HAND, RIGHT_HAND]
     lost, kept = (
         PairDataset(size=64, seed=2, chain=3, lost_hands=1.0),
@@ -94,6 +96,8 @@ def test_lost_hands_drops_both_hands_on_every_motion_frame_and_draws_fists() -> 
     assert 8 <= sum(dropped) <= 32
     with pytest.raises(ConfigError, match="lost hands"):
         PairDataset(lost_hands=1.5)
+    streamed = next(pair_stream("train", 64, 2, 5, workers=0, lost_hands=1.0))
+    assert float(streamed["target_pose"][hands, 2].max()) == 0.0  # training's stream takes it
 
 
 def test_the_held_out_recording_never_reaches_training() -> None:

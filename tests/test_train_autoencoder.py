@@ -72,10 +72,12 @@ def test_cli_trains_resumes_and_hands_over_to_the_flow(tmp_path: Path) -> None:
     assert config == TINY
     assert not torch.equal(trained.autoencoder.scale, torch.ones_like(trained.autoencoder.scale))
 
-    _run("train", "flow", "-a", str(ae), "-o", str(flow), "--steps", "2", *COMMON)
+    _run("train", "flow", "-a", str(ae), "-o", str(flow), "--steps", "2", "--lost-hands", "0.5",
+         *COMMON)  # fmt: skip
     model, _ = load_checkpoint(flow)
     info = json.loads((flow / "train.json").read_text())
     assert info["stage"] == "flow" and info["steps"] == 2 and "warm_ssim" in info["metrics"]
+    assert info["config"]["lost_hands"] == 0.5
     for name, value in trained.autoencoder.state_dict().items():
         assert torch.equal(model.autoencoder.state_dict()[name], value), name
 
