@@ -202,7 +202,7 @@ def test_flow_loss_trains_through_chain_rollouts() -> None:
         {"lost_hands": -0.1},
     ],
 )
-def test_flow_config_refuses_bad_rollout_options(option: dict[str, float]) -> None:
+def test_flow_config_refuses_bad_rollout_and_data_options(option: dict[str, float]) -> None:
     with pytest.raises(ConfigError, match="rollout|chain|lost hands"):
         build_config(FlowTrainConfig, None, option)
 
