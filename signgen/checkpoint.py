@@ -212,3 +212,64 @@ def swap_decoder(model: RPFM, tuned: RPFM, source: str | Path) -> None:
             path=source,
         )
     model.autoencoder.decoder.load_state_dict(tuned.autoencoder.decoder.state_dict())
+
+
+def average_checkpoints(
+    sources: list[Path],
+    target: str | Path,
+    *,
+    weights: list[float] | None = None,
+    dtype: torch.dtype = torch.bfloat16,
+) -> Path:
+    """Write the weighted mean of checkpoints' weights to ``target`` (a "model soup").
+
+    The members must share the model config and the whole autoencoder: they are fine-tunes
+    of one model (e.g. runs of `train flow --init` from one checkpoint, and that checkpoint).
+    weights: one positive number per member, normalised to sum to 1 (default: equal).
+    ``train.json`` records each member's path, weight and training history.
+    """
+    if len(sources) < 2:
+        raise ConfigError("averaging needs at least two checkpoints")
+    shares = [1.0] * len(sources) if weights is None else list(weights)
+    if len(shares) != len(sources) or not all(w > 0 for w in shares):
+        raise ConfigError(
+            f"need one positive weight per checkpoint ({len(sources)}), got {weights}"
+        )
+    models = [load_checkpoint(source)[0] for source in sources]
+    first = models[0]
+    for source, model in zip(sources[1:], models[1:], strict=True):
+        _check_same_model(first, model, source, sources[0])
+    states = [model.state_dict() for model in models]
+    total = sum(shares)
+    mean: dict[str, Tensor] = {}
+    for name, value in states[0].items():
+        if not value.is_floating_point():  # integer buffers are equal (checked)
+            mean[name] = value
+            continue
+        acc = torch.zeros_like(value)  # fp32: load_checkpoint upcasts bf16 weights exactly
+        for share, state in zip(shares, states, strict=True):
+            acc += share / total * state[name]
+        mean[name] = acc
+    first.load_state_dict(mean)
+    members = []
+    for source, share in zip(sources, shares, strict=True):
+        info = read_train_info(source)
+        kept = ("stage", "data_seed", "steps", "wall_s", "config", "decoder", "init", "average")
+        members.append({"path": str(source), "weight": share / total,
+                        **{k: info[k] for k in kept if k in info}})  # fmt: skip
+    return save_checkpoint(target, first, train_info={"average": members}, dtype=dtype)
+
+
+def _check_same_model(model: RPFM, other: RPFM, source: Path, first: Path) -> None:
+    """Refuse to average ``other`` (read from ``source``) with ``model`` (from ``first``)."""
+    if model.config != other.config:
+        raise CheckpointError(f"model config differs from {first}'s", path=source)
+    ours, theirs = model.state_dict(), other.state_dict()
+    for name, value in ours.items():
+        shared = name.startswith("autoencoder.") or not value.is_floating_point()
+        if shared and not torch.equal(value, theirs[name]):
+            raise CheckpointError(
+                f"{name} differs from {first}'s: averaged checkpoints must share one "
+                "autoencoder (fine-tunes of one model)",
+                path=source,
+            )

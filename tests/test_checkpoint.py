@@ -100,3 +100,91 @@ def test_export_stores_bf16_and_merges_info(saved: tuple[RPFM, Path], tmp_path: 
     assert (out / WEIGHTS_FILE).stat().st_size < 0.6 * (folder / WEIGHTS_FILE).stat().st_size
     loaded, _ = load_checkpoint(out)
     torch.testing.assert_close(_outputs(loaded), _outputs(model), atol=0.1, rtol=0.05)
+
+
+def _fine_tune_of(model: RPFM, folder: Path, seed: int, steps: int) -> Path:
+    """A checkpoint sharing ``model``'s autoencoder with other flow weights (as `--init` gives)."""
+    torch.manual_seed(seed)
+    other = RPFM(TINY).eval()
+    other.autoencoder.load_state_dict(model.autoencoder.state_dict())
+    return save_checkpoint(folder, other, train_info={"steps": steps, "data_seed": seed})
+
+
+def test_average_is_the_weighted_mean_of_the_flow_and_records_its_members(
+    saved: tuple[RPFM, Path], tmp_path: Path
+) -> None:
+    from signgen.checkpoint import average_checkpoints, read_train_info
+
+    model, folder = saved
+    tune = _fine_tune_of(model, tmp_path / "tune", seed=7, steps=5)
+    out = average_checkpoints([folder, tune], tmp_path / "soup", weights=[3, 1],
+                              dtype=torch.float32)  # fmt: skip
+    soup, _ = load_checkpoint(out)
+    ours, theirs = model.state_dict(), load_checkpoint(tune)[0].state_dict()
+    moved = set()
+    for name, value in soup.state_dict().items():
+        expected = torch.zeros_like(value) + 0.75 * ours[name] + 0.25 * theirs[name]
+        assert torch.equal(value, expected), name
+        if not torch.equal(value, ours[name]):
+            moved.add(name.split(".")[0])
+    assert moved == {"velocity_net", "pose_encoder", "reference_encoder"}  # not the autoencoder
+    members = read_train_info(out)["average"]
+    assert [(m["path"], m["weight"], m["steps"]) for m in members] == [
+        (str(folder), 0.75, 3), (str(tune), 0.25, 5)]  # fmt: skip
+    assert members[1]["data_seed"] == 7
+
+    same = average_checkpoints([folder, folder], tmp_path / "same", dtype=torch.float32)
+    assert torch.equal(_outputs(load_checkpoint(same)[0]), _outputs(model))
+
+
+def test_average_refuses_checkpoints_of_other_models_and_bad_weights(
+    saved: tuple[RPFM, Path], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from signgen.checkpoint import average_checkpoints
+    from signgen.errors import ConfigError
+
+    model, folder = saved
+    torch.manual_seed(3)
+    stranger = save_checkpoint(tmp_path / "stranger", RPFM(TINY))  # its own autoencoder
+    wider = replace(TINY, velocity=replace(TINY.velocity, layers_per_block=2))
+    other_config = save_checkpoint(tmp_path / "wider", RPFM(wider))
+    tune = _fine_tune_of(model, tmp_path / "tune", seed=7, steps=5)
+    out = tmp_path / "soup"
+    with pytest.raises(CheckpointError, match="autoencoder.*must share one autoencoder"):
+        average_checkpoints([folder, stranger], out)
+    with pytest.raises(CheckpointError, match="model config differs"):
+        average_checkpoints([folder, other_config], out)
+    with pytest.raises(ConfigError, match="at least two"):
+        average_checkpoints([folder], out)
+    for weights in ([1.0], [1.0, 0.0], [1.0, -2.0]):
+        with pytest.raises(ConfigError, match="one positive weight per checkpoint"):
+            average_checkpoints([folder, tune], out, weights=weights)
+    with pytest.raises(CheckpointError, match="no config.json"):
+        average_checkpoints([folder, tmp_path / "nowhere"], out)
+    assert not out.exists()
+
+
+def test_train_average_cli_writes_the_soup_and_fails_in_one_line(
+    saved: tuple[RPFM, Path], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from signgen.cli.app import app
+
+    model, folder = saved
+    tune = _fine_tune_of(model, tmp_path / "tune", seed=7, steps=5)
+    out = tmp_path / "soup"
+    result = CliRunner().invoke(app, ["train", "average", str(folder), str(tune), "-o", str(out),
+                                      "--weights", "1,3"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "the average of 2 checkpoints" in " ".join(result.output.split())
+    assert [m["weight"] for m in json.loads((out / "train.json").read_text())["average"]] == [
+        0.25, 0.75]  # fmt: skip
+    for weights, message in (("1,x", "not a list of numbers"), ("1", "one positive weight")):
+        result = CliRunner().invoke(app, ["train", "average", str(folder), str(tune), "-o",
+                                          str(tmp_path / "bad"), "--weights", weights])  # fmt: skip
+        assert result.exit_code != 0 and message in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "bad").exists()

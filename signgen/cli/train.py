@@ -1,4 +1,4 @@
-"""`signgen train autoencoder|flow`: train RPFM on the synthetic signer world."""
+"""`signgen train autoencoder|flow|export|average`: train and ship RPFM (synthetic world)."""
 
 from __future__ import annotations
 
@@ -200,3 +200,33 @@ def export_command(
         fail(error)
     size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
     console.print(f"wrote {folder} ({size:.1f} MB)")
+
+
+@train_app.command("average")
+def average_command(
+    checkpoints: Annotated[
+        list[Path], typer.Argument(help="Checkpoints or runs to average (fine-tunes of one model).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Checkpoint folder to write.")],
+    weights: Annotated[
+        str | None,
+        typer.Option("--weights", help="One weight per checkpoint, e.g. 3,1 (default: equal)."),
+    ] = None,
+) -> None:
+    """Average the weights of fine-tunes of one model into one checkpoint (a "model soup").
+
+    Example: signgen train average runs/shipped runs/tune-a runs/tune-b -o runs/soup
+    """
+    try:
+        shares = None
+        if weights is not None:
+            try:
+                shares = [float(part) for part in weights.split(",")]
+            except ValueError as error:
+                raise ConfigError(f"--weights: not a list of numbers: {weights!r}") from error
+        from signgen.checkpoint import average_checkpoints
+
+        folder = average_checkpoints(checkpoints, out, weights=shares)
+    except SigngenError as error:
+        fail(error)
+    console.print(f"wrote {folder}, the average of {len(checkpoints)} checkpoints")
