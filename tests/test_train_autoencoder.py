@@ -110,6 +110,14 @@ def test_flow_fine_tunes_from_a_checkpoint_on_the_same_latent_space(tmp_path: Pa
     for name, value in moved.state_dict().items():
         assert torch.equal(resumed.state_dict()[name], value), name
     assert read_train_info(tune)["init"]["path"] == str(flow)
+    # A fine-tune of an averaged checkpoint keeps its members' history.
+    soup, again = tmp_path / "soup", tmp_path / "again"
+    _run("train", "average", str(flow), str(tune), "-o", str(soup))
+    # -a soup: the soup stores its autoencoder in bf16, as a shipped checkpoint does
+    _run("train", "flow", "-a", str(soup), "--init", str(soup), "-o", str(again), "--steps",
+         "0", *COMMON)  # fmt: skip
+    members = read_train_info(again)["init"]["average"]
+    assert [(m["path"], m["steps"]) for m in members] == [(str(flow), 2), (str(tune), 2)]
 
     result = CliRunner().invoke(app, ["train", "flow", "-a", str(ae), "--init", str(flow), "-o",
                                       str(tmp_path / "x"), "--channels", "8,16"])  # fmt: skip

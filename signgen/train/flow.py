@@ -263,7 +263,7 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
     }
     if config.init is not None:  # the history this run continues, so none of it is lost
         earlier = read_train_info(config.init)
-        kept = ("steps", "wall_s", "config", "decoder", "init")
+        kept = ("steps", "wall_s", "config", "decoder", "init", "average")
         info["init"] = {"path": str(config.init), **{k: earlier[k] for k in kept if k in earlier}}
     run = make_run(config, model, model, info)
     size = model.config.image_size
