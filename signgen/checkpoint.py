@@ -33,6 +33,8 @@ FORMAT = "signgen.rpfm/1"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.safetensors"
 TRAIN_FILE = "train.json"
+# What of a checkpoint's train.json a run made from it (`--init`, `train average`) carries on
+HISTORY_KEYS = ("stage", "data_seed", "steps", "wall_s", "config", "decoder", "init", "average")
 
 
 def state_tensors(model: RPFM, dtype: torch.dtype | None = None) -> dict[str, Tensor]:
@@ -254,9 +256,8 @@ def average_checkpoints(
     members = []
     for source, share in zip(sources, shares, strict=True):
         info = read_train_info(source)
-        kept = ("stage", "data_seed", "steps", "wall_s", "config", "decoder", "init", "average")
         members.append({"path": str(source), "weight": share / total,
-                        **{k: info[k] for k in kept if k in info}})  # fmt: skip
+                        **{k: info[k] for k in HISTORY_KEYS if k in info}})  # fmt: skip
     return save_checkpoint(target, first, train_info={"average": members}, dtype=dtype)
 
 

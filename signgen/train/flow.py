@@ -35,7 +35,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from signgen.checkpoint import latent_difference, load_checkpoint, read_train_info
+from signgen.checkpoint import HISTORY_KEYS, latent_difference, load_checkpoint, read_train_info
 from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
@@ -263,8 +263,8 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
     }
     if config.init is not None:  # the history this run continues, so none of it is lost
         earlier = read_train_info(config.init)
-        kept = ("steps", "wall_s", "config", "decoder", "init", "average")
-        info["init"] = {"path": str(config.init), **{k: earlier[k] for k in kept if k in earlier}}
+        kept = {k: earlier[k] for k in HISTORY_KEYS if k in earlier}
+        info["init"] = {"path": str(config.init), **kept}
     run = make_run(config, model, model, info)
     size = model.config.image_size
     stream = pair_stream(
