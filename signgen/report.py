@@ -20,7 +20,7 @@ from signgen.errors import SigngenError
 from signgen.io.atomic import replace_via_temp
 
 FORMAT = "signgen.latency/1"
-STAGES: tuple[str, ...] = ("pose", "cond", "sample", "decode", "encode")
+STAGES: tuple[str, ...] = ("pose", "cond", "sample", "decode", "compose", "encode")
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,14 @@ class FrameTiming:
     sample_ms: float = 0.0
     decode_ms: float = 0.0
     encode_ms: float = 0.0
+    compose_ms: float = 0.0
 
     @property
     def total_ms(self) -> float:
-        return self.pose_ms + self.cond_ms + self.sample_ms + self.decode_ms + self.encode_ms
+        return (
+            self.pose_ms + self.cond_ms + self.sample_ms + self.decode_ms + self.compose_ms
+            + self.encode_ms
+        )  # fmt: skip
 
     def stage_ms(self, stage: str) -> float:
         return float(getattr(self, f"{stage}_ms"))

@@ -22,7 +22,7 @@ class RendererSettings:
 
     checkpoint: Path
     device: str = "auto"
-    dtype: str = "bf16"
+    dtype: str = "auto"
     threads: int | None = None
     batch_size: int = 4
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from signgen.errors import ConfigError
 from signgen.render import RenderOptions
-from signgen.render.renderer import DTYPES, DType
+from signgen.render.renderer import DTYPE_NAMES, DType
 
 FIFTY_STEP = "50-step sampler"
 SDEDIT = "SDEdit warm start"
@@ -72,7 +72,7 @@ class BenchConfig:
     frames_50: int | None = None
     clip: int = 0
     device: str = "cpu"
-    dtype: DType = "bf16"
+    dtype: DType = "auto"
     threads: int | None = 2
     budget_ms: float = 40.0
     tolerance: float = 0.005
@@ -95,8 +95,8 @@ class BenchConfig:
             raise ConfigError("the K candidates must be positive step counts")
         if list(self.k_candidates) != sorted(set(self.k_candidates)):
             raise ConfigError("the K candidates must be increasing")
-        if self.dtype not in DTYPES:
-            raise ConfigError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
+        if self.dtype not in DTYPE_NAMES:
+            raise ConfigError(f"dtype must be one of {', '.join(DTYPE_NAMES)}, got {self.dtype!r}")
         if self.warmup < 0:
             raise ConfigError(f"warmup must be 0 or more frames, got {self.warmup}")
         if self.timing_rounds < 0:

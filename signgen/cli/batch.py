@@ -44,7 +44,9 @@ def batch_command(
         Path, typer.Option(help="Model checkpoint folder.", show_default="checkpoints/rpfm-128")
     ] = DEFAULT_CHECKPOINT,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
+    dtype: Annotated[
+        str, typer.Option(help="auto (bf16 where the hardware runs it natively), bf16 or fp32.")
+    ] = "auto",
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads per model.")] = None,
     cpus: Annotated[
         int | None, typer.Option(help="Ray: CPUs of the local cluster started (no --address).")

@@ -75,7 +75,9 @@ def bench_command(
     report: Annotated[Path | None, typer.Option(help="Write the results as JSON here.")] = None,
     plot: Annotated[Path | None, typer.Option(help="Latency-vs-quality PNG.")] = None,
     threads: Annotated[int, typer.Option(help="Torch CPU threads.")] = 2,
-    dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
+    dtype: Annotated[
+        str, typer.Option(help="auto (bf16 where the hardware runs it natively), bf16 or fp32.")
+    ] = "auto",
     device: Annotated[str, typer.Option(help="auto, cpu, cuda or cuda:N.")] = "cpu",
     compile: Annotated[
         bool, typer.Option("--compile", help="torch.compile the network (time reported apart).")

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
-from signgen.errors import CheckpointError, ConfigError, SigngenError
+from signgen.errors import CheckpointError, ConfigError, ImageError, SigngenError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
 from signgen.pose.sequence import PoseSequence
@@ -54,6 +54,8 @@ class RenderJob:
     plot: Path | None = None
     subtitles: Path | None = None
     side_by_side: bool = False
+    size: int = 256
+    full_generation: bool = False
 
 
 @app.command("render")
@@ -94,19 +96,29 @@ def render_command(
     warp: Warp = True,
     soften: Soften = True,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    dtype: Annotated[str, typer.Option(help="bf16 or fp32.")] = "bf16",
+    dtype: Annotated[
+        str, typer.Option(help="auto (bf16 where the hardware runs it natively), bf16 or fp32.")
+    ] = "auto",
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
     budget_ms: Annotated[
         float | None, typer.Option(help="Deadline mode: per-frame budget in ms.")
     ] = None,
     smoothing: Annotated[str, typer.Option(help="savgol, one_euro or none.")] = "savgol",
     reference_pose: Annotated[
-        str | None,
+        str,
         typer.Option(
-            help="The reference image's own pose: a pose file, or 'auto' to estimate it with "
-            "MediaPipe. Default: a synthetic signer's rest pose."
+            help="The reference image's own pose: 'auto' (its sidecar NAME.pose.json when "
+            "there is one, else MediaPipe), a pose file, or 'rest' (a synthetic rest pose)."
         ),
-    ] = None,
+    ] = "auto",
+    size: Annotated[int, typer.Option(help="Output frame size in px (square).")] = 256,
+    full_generation: Annotated[
+        bool,
+        typer.Option(
+            help="Draw the whole frame with the model instead of moving the reference's own "
+            "pixels (the synthetic look)."
+        ),
+    ] = False,
     report: Annotated[Path | None, typer.Option(help="Write the latency report (JSON).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the latency plot (PNG).")] = None,
     side_by_side: Annotated[
@@ -147,7 +159,8 @@ def render_command(
         )
         job = RenderJob(
             reference, poses, gloss, language, out, checkpoint, device, dtype, threads,
-            max_frames, reference_pose, report, plot, subtitles, side_by_side,
+            max_frames, reference_pose, report, plot, subtitles, side_by_side, size,
+            full_generation,
         )  # fmt: skip
         result = run_render(job, options)
     except SigngenError as error:
@@ -160,6 +173,7 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     """Read the inputs, check them, render to ``job.out`` and write the sidecars."""
     from signgen.render import Renderer, render_to_video
     from signgen.render.poses import check_poses
+    from signgen.render.real import PersonRenderer
     from signgen.report import plot_report, write_report
     from signgen.video import write_webvtt
 
@@ -167,18 +181,21 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     sequence = _load_sequence(job)
     check_poses(sequence, job.poses)
     _check_outputs(job)
-    renderer = Renderer.from_checkpoint(
+    network = Renderer.from_checkpoint(
         job.checkpoint,
         device=job.device,
         dtype=job.dtype,  # type: ignore[arg-type]  # checked by from_checkpoint
         threads=job.threads,
     )
+    renderer: Renderer | PersonRenderer = network
+    if not job.full_generation:
+        renderer = PersonRenderer(network, job.size)
     image = read_image(job.reference, size=renderer.size)
-    ref_pose = _reference_pose(job.reference_pose, image, renderer.size)
+    ref_pose = _reference_pose(job.reference_pose, job.reference, image)
     with _progress(sequence.num_frames) as advance:
         result = render_to_video(
-            renderer, image, sequence, options, job.out,
-            reference_pose=ref_pose, show_skeleton=job.side_by_side, progress=advance,
+            renderer, image, sequence, options, job.out, reference_pose=ref_pose,
+            show_skeleton=job.side_by_side, progress=advance, size=job.size,
         )  # fmt: skip
     if job.report is not None:
         write_report(result.report, job.report)
@@ -189,14 +206,29 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     return result
 
 
-def _reference_pose(source: str | None, image: np.ndarray, size: int) -> PoseSequence | None:
+def _reference_pose(source: str, reference: Path, image: np.ndarray) -> PoseSequence | None:
+    """The reference's own pose in ``image``'s frame (see ``--reference-pose``)."""
     from signgen.render.poses import estimate_reference_pose, frame_reference_pose
 
-    if source is None:
+    size = image.shape[0]
+    if source == "rest":
         return None  # the renderer assumes a synthetic signer's rest pose
-    if source == "auto":
+    if source != "auto":
+        return frame_reference_pose(read_canonical(Path(source)), size)
+    sidecar = reference_sidecar(reference)
+    if sidecar.is_file():
+        return frame_reference_pose(read_canonical(sidecar), size)
+    try:
         return estimate_reference_pose(image)
-    return frame_reference_pose(read_canonical(Path(source)), size)
+    except ImageError as error:
+        raise ImageError(
+            str(error).removesuffix(" in the reference image"), path=reference
+        ) from None
+
+
+def reference_sidecar(reference: Path) -> Path:
+    """Where a reference image's own pose is kept beside it: NAME.pose.json."""
+    return reference.with_name(reference.stem + ".pose.json")
 
 
 def _load_sequence(job: RenderJob) -> PoseSequence:
@@ -295,7 +327,7 @@ def demo_command(
         out=out_dir / "demo.mp4",
         checkpoint=checkpoint,
         device="auto",
-        dtype="bf16",
+        dtype="auto",
         threads=threads,
         reference_pose=str(DEMO_REFERENCE_POSE),
         report=out_dir / "demo_latency.json",

@@ -34,8 +34,13 @@ def fit_to_frame(
     *,
     shoulder_width: float,
     center: tuple[float, float],
+    anchor: str = "median",
 ) -> PoseSequence:
     """``seq`` moved and scaled into a ``width`` x ``height`` frame (same layout, fps, conf).
+
+    anchor "median": the sequence's median shoulders land on ``shoulder_width``/``center``;
+    "first": its first frame showing both shoulders does (the clip starts where the reference
+    stands, so a still signer stays exactly still).
 
     Raises `PoseFileError` when no frame shows both shoulders (nothing to fit by).
     """
@@ -45,6 +50,8 @@ def fit_to_frame(
     both = (seq.conf[:, left] > 0) & (seq.conf[:, right] > 0)
     if not both.any():
         raise PoseFileError("no frame shows both shoulders: cannot fit the pose to the frame")
+    if anchor == "first":
+        both = np.arange(len(both)) == int(np.argmax(both))
     left_xy, right_xy = seq.xy[both, left], seq.xy[both, right]
     measured = float(np.median(np.linalg.norm(left_xy - right_xy, axis=-1)))
     if measured < 1e-3:

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import torch
 
+from signgen.errors import ImageError
 from signgen.io.video import VideoInfo
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
 from signgen.render.overlay import draw_skeleton, side_by_side
-from signgen.render.renderer import Frame, Renderer
+from signgen.render.real import PersonClip, PersonRenderer, rescale
+from signgen.render.renderer import ClipStream, Frame, Renderer
 from signgen.report import FrameTiming, LatencyReport
 from signgen.video import VideoWriter
 
@@ -32,7 +35,7 @@ class RenderResult:
 
 
 def render_to_video(
-    renderer: Renderer,
+    renderer: Renderer | PersonRenderer,
     reference: np.ndarray,
     poses: PoseSequence,
     options: RenderOptions,
@@ -41,19 +44,32 @@ def render_to_video(
     reference_pose: PoseSequence | None = None,
     show_skeleton: bool = False,
     progress: Progress | None = None,
+    size: int | None = None,
 ) -> RenderResult:
     """Render ``poses`` with ``reference`` into an H.264 mp4 at the poses' fps.
 
     Input errors (poses, options) are raised before the output file is created; the mp4
     appears at ``out`` only when every frame is in (an error or Ctrl-C leaves no file).
-    ``show_skeleton`` puts the driving skeleton to the left of each frame.
+    ``show_skeleton`` puts the driving skeleton to the left of each frame. ``size``: the
+    video's frame size (frames of another size are resized to it); the renderer's by default.
+    ``renderer``: a `Renderer`, or a `PersonRenderer` (the real-pixel path).
     """
-    clip = renderer.render_clip(reference, poses, options, reference_pose=reference_pose)
-    size = renderer.size
-    prepared = clip.poses
+    if reference_pose is None and isinstance(renderer, PersonRenderer):
+        raise ImageError("the real-pixel path needs the reference's own pose")
+    if isinstance(renderer, PersonRenderer):
+        assert reference_pose is not None
+        clip: ClipStream | PersonClip = renderer.render_clip(
+            reference, poses, options, reference_pose=reference_pose
+        )
+    else:
+        clip = renderer.render_clip(reference, poses, options, reference_pose=reference_pose)
+    size = size or renderer.size
+    prepared = rescale(clip.poses, size)
     writer = VideoWriter(out, clip.fps, 2 * size if show_skeleton else size, size)
 
     def sink(index: int, image: np.ndarray) -> None:
+        if image.shape[0] != size:
+            image = cv2.resize(image, (size, size), interpolation=cv2.INTER_LINEAR)
         if show_skeleton:
             skeleton = draw_skeleton(prepared.xy[index], prepared.conf[index], size, size)
             image = side_by_side(skeleton, image)
@@ -79,7 +95,9 @@ def render_to_video(
     return RenderResult(video=video, report=report)
 
 
-def run_meta(renderer: Renderer, options: RenderOptions, **extra: Any) -> dict[str, Any]:
+def run_meta(
+    renderer: Renderer | PersonRenderer, options: RenderOptions, **extra: Any
+) -> dict[str, Any]:
     """What produced a report: the options, device, dtype, threads and frame size."""
     return {
         "options": dataclasses.asdict(options),

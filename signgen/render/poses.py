@@ -29,19 +29,26 @@ DEFAULT_REFERENCE_SEED = 0
 
 
 def prepare_poses(
-    poses: PoseSequence, size: int, reference_pose: PoseSequence, options: RenderOptions
+    poses: PoseSequence,
+    size: int,
+    reference_pose: PoseSequence,
+    options: RenderOptions,
+    anchor: str = "median",
 ) -> PoseSequence:
     """Any supported layout -> canonical 543 points in the ``size`` x ``size`` render frame.
 
-    The sequence is fitted by one similarity transform so that its median shoulders land on
-    the reference signer's shoulders (unless ``options.fit_poses`` is off: then it must
-    already be in a ``size`` x ``size`` frame); then short gaps are filled and the body and
+    The sequence is fitted by one similarity transform so that its median (``anchor``
+    "median") or first (``anchor`` "first") shoulders land on the reference signer's
+    shoulders (unless ``options.fit_poses`` is off: then it must already be in a ``size`` x
+    ``size`` frame); then short gaps are filled and the body and
     hands smoothed. Raises PoseFileError for an empty sequence or one with no visible points.
     """
     canonical = check_poses(poses)
     if options.fit_poses:
         width, center = reference_framing(reference_pose)
-        fitted = fit_to_frame(canonical, size, size, shoulder_width=width, center=center)
+        fitted = fit_to_frame(
+            canonical, size, size, shoulder_width=width, center=center, anchor=anchor
+        )
     elif (canonical.width, canonical.height) == (size, size):
         fitted = canonical
     else:

@@ -37,8 +37,9 @@ from signgen.report import FrameTiming
 from signgen.sampler import Method, Velocity, solve
 from signgen.timing import Clock, timed
 
-DType = Literal["bf16", "fp32"]
+DType = Literal["auto", "bf16", "fp32"]
 DTYPES: dict[str, torch.dtype] = {"bf16": torch.bfloat16, "fp32": torch.float32}
+DTYPE_NAMES = ("auto", *DTYPES)
 Sink = Callable[[int, np.ndarray], None]
 """``sink(index, image uint8 [S, S, 3])``: where each frame goes (timed as the encode stage)."""
 
@@ -72,20 +73,22 @@ class Renderer:
         cls,
         directory: str | Path,
         device: str = "auto",
-        dtype: DType = "bf16",
+        dtype: DType = "auto",
         threads: int | None = None,
     ) -> Renderer:
         """Load ``directory`` (config.json + safetensors) onto ``device`` ("auto", "cpu",
-        "cuda", "cuda:N") in ``dtype``; ``threads`` sets torch's intra-op threads."""
-        if dtype not in DTYPES:
-            raise ConfigError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+        "cuda", "cuda:N") in ``dtype`` ("auto": `fast_dtype`); ``threads`` sets torch's
+        intra-op threads."""
+        if dtype not in DTYPE_NAMES:
+            raise ConfigError(f"dtype must be one of {', '.join(DTYPE_NAMES)}, got {dtype!r}")
         if threads is not None:
             if threads < 1:
                 raise ConfigError(f"threads must be at least 1, got {threads}")
             torch.set_num_threads(threads)
         target = resolve_device(device)
-        model, config = load_checkpoint(directory, device=target, dtype=DTYPES[dtype])
-        renderer = cls(model, config, target, DTYPES[dtype])
+        chosen = fast_dtype(target) if dtype == "auto" else DTYPES[dtype]
+        model, config = load_checkpoint(directory, device=target, dtype=chosen)
+        renderer = cls(model, config, target, chosen)
         renderer.source = Path(directory)
         return renderer
 
@@ -392,3 +395,17 @@ def resolve_device(device: str) -> torch.device:
     if resolved.type not in ("cpu", "cuda"):
         raise ConfigError(f"unsupported device {device!r} (use auto, cpu or cuda)")
     return resolved
+
+
+def fast_dtype(device: torch.device) -> torch.dtype:
+    """bf16 where it runs natively (CUDA; a CPU with AVX-512 BF16 or AMX), else fp32: on a
+    CPU without them bf16 is emulated and several times slower than fp32."""
+    if device.type == "cuda":
+        return torch.bfloat16
+    if device.type != "cpu":
+        return torch.float32
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return torch.float32
+    return torch.bfloat16 if ("avx512_bf16" in flags or "amx_bf16" in flags) else torch.float32

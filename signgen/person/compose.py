@@ -1,0 +1,258 @@
+"""`PersonScene`: a reference photo prepared once per clip, composed into any target pose.
+
+Prepared once: the person mask, the part masks, two plates (the reference with the person
+removed, for a moved head or torso; the reference with the arms and hands removed, for what
+lies behind a moved limb), the colours of the skin and of each limb. Per frame: every part
+gets its transform (jitter-ramped); still parts keep their reference pixels exactly; moved
+parts are lifted off onto the plate and pasted at their target place, back to front. Where
+the target shape of a moved part has no reference pixels (a hand out of view in the
+reference, a limb that left the frame) the composite paints the part's colour and marks the
+pixel in ``fill``: the generator's share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from signgen.errors import ImageError
+from signgen.person.parts import (
+    MOVABLE,
+    PARTS,
+    Part,
+    control_points,
+    draw_part,
+    part_extent,
+    part_masks,
+)
+from signgen.person.parts import shoulder_width as measure_shoulders
+from signgen.person.plate import inpaint_plate
+from signgen.person.warp import part_transform, ramp_transform
+
+JITTER = 0.035
+"""A part moves only once its points moved more than this share of the shoulder width (about
+3.5 px at 256 px for a half-body shot): MediaPipe's shake on a still signer stays below it."""
+MIN_PERSON = 0.02  # share of the image the person mask must cover
+
+
+@dataclass(frozen=True, eq=False)
+class Composite:
+    """One composed frame.
+
+    image: uint8 [S, S, 3] RGB.
+    fill:  float32 [S, S] in [0, 1]: where no reference pixel could be moved in (the
+           generator's share); 0 where the image is the reference's own pixels.
+    moved: float32 [S, S] in [0, 1]: where the image differs from the reference by design.
+    weights: each part's transform weight (0 = kept still, 1 = moved fully).
+    """
+
+    image: np.ndarray
+    fill: np.ndarray
+    moved: np.ndarray
+    weights: dict[str, float]
+
+
+class PersonScene:
+    """A reference photo split into parts, ready to be composed into target poses."""
+
+    def __init__(
+        self,
+        reference: np.ndarray,
+        xy: np.ndarray,
+        conf: np.ndarray,
+        person: np.ndarray,
+        jitter: float = JITTER,
+    ) -> None:
+        """reference: uint8 [S, S, 3] RGB; xy [K, 2] float32 / conf [K]: its own pose in the
+        canonical layout, in its pixels; person: float32 [S, S] in [0, 1] (`person_mask`).
+
+        Raises ImageError when the mask shows no person or the pose no shoulders.
+        """
+        size = reference.shape[0]
+        if reference.shape != (size, size, 3) or person.shape != (size, size):
+            raise ImageError("the reference and its person mask must be [S, S, 3] and [S, S]")
+        if float(person.mean()) < MIN_PERSON:
+            raise ImageError("no person was found in the reference image")
+        scale = measure_shoulders(xy, conf)
+        if scale <= 0:
+            raise ImageError(
+                "no signer with both shoulders visible was found in the reference image"
+            )
+        self.size = size
+        self.reference = reference
+        self.xy = xy.astype(np.float32)
+        self.conf = conf.astype(np.float32)
+        self.person = person.astype(np.float32)
+        self.scale = scale
+        self.threshold = jitter * scale
+        self.masks = part_masks(self.xy, self.conf, self.person)
+        limbs = sum(self.masks[p.name] for p in MOVABLE)
+        self.body_plate = inpaint_plate(reference, limbs).astype(np.float32)
+        self.background = inpaint_plate(reference, self.person, grow=5).astype(np.float32)
+        self.colours = {p.name: _mean_colour(reference, self.masks[p.name]) for p in PARTS}
+        self.skin = _skin_colour(reference, self.xy, self.conf, self.masks)
+        # What shows where a moved head was: the body continued into it (the neck, the hair's
+        # surroundings), not the empty background.
+        self.head_plate = inpaint_plate(self.body_plate.astype(np.uint8), self.masks["head"])
+        self.head_plate = self.head_plate.astype(np.float32)
+        self._image = reference.astype(np.float32)
+        self._boxes = {p.name: _box(_grow(self.masks[p.name]), size) for p in PARTS}
+        self._lifts = {p.name: _grow(self.masks[p.name]) for p in PARTS}
+
+    def compose(self, xy: np.ndarray, conf: np.ndarray) -> Composite:
+        """The reference moved to the pose ``xy`` [K, 2] / ``conf`` [K] (canonical, pixels of
+        this scene's S x S frame)."""
+        size = self.size
+        canvas = self._image.copy()
+        fill = np.zeros((size, size), np.float32)
+        moved = np.zeros((size, size), np.float32)
+        weights: dict[str, float] = {}
+        placed: list[tuple[Part, np.ndarray]] = []
+        for part in PARTS:
+            matrix, weight = self._transform(part, xy, conf)
+            weights[part.name] = weight
+            if weight > 0 and self._boxes[part.name] is not None:
+                placed.append((part, matrix))
+        # Lift every moved part off first (onto what lies behind it), then paste back to front.
+        for part, _ in placed:
+            under = {"torso": self.background, "head": self.head_plate}.get(
+                part.kind, self.body_plate
+            )
+            x0, y0, x1, y1 = self._boxes[part.name]
+            lift = self._lifts[part.name][y0:y1, x0:x1]
+            region = canvas[y0:y1, x0:x1]
+            region += lift[..., None] * (under[y0:y1, x0:x1] - region)
+            np.maximum(moved[y0:y1, x0:x1], lift, out=moved[y0:y1, x0:x1])
+        for part, matrix in placed:
+            source = self.body_plate if part.kind == "torso" else self._image
+            box = self._target_box(part, matrix, xy, conf)
+            if box is None:
+                continue
+            x0, y0, x1, y1 = box
+            sx0, sy0, sx1, sy1 = self._boxes[part.name]
+            local = _shift(matrix, (sx0, sy0), (x0, y0))
+            shape = (x1 - x0, y1 - y0)
+            pixels = _warp(source[sy0:sy1, sx0:sx1], local, shape)
+            alpha = _warp(self.masks[part.name][sy0:sy1, sx0:sx1], local, shape)
+            if part.kind in ("limb", "hand"):
+                alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box)
+                np.maximum(fill[y0:y1, x0:x1], missing, out=fill[y0:y1, x0:x1])
+            region = canvas[y0:y1, x0:x1]
+            region += alpha[..., None] * (pixels - region)
+            np.maximum(moved[y0:y1, x0:x1], alpha, out=moved[y0:y1, x0:x1])
+        image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
+        return Composite(image, fill, moved, weights)
+
+    def _transform(self, part: Part, xy: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, float]:
+        """The part's ramped transform to the target pose; weight 0 when it cannot be placed
+        in either pose (it then stays as in the reference)."""
+        source = control_points(part, self.xy, self.conf)
+        target = control_points(part, xy, conf)
+        if source is None or target is None or len(source) != len(target):
+            return np.eye(2, 3), 0.0
+        matrix = part_transform(part.kind, source, target)
+        return ramp_transform(matrix, source, self.threshold)
+
+    def _target_box(
+        self, part: Part, matrix: np.ndarray, xy: np.ndarray, conf: np.ndarray
+    ) -> tuple[int, int, int, int] | None:
+        """The frame region a moved part can reach: its reference box carried by ``matrix``,
+        and for limbs and hands their target shape; None when it lies outside the frame."""
+        x0, y0, x1, y1 = self._boxes[part.name]
+        corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float32)
+        ends = corners @ matrix[:, :2].T + matrix[:, 2]
+        low, high = ends.min(axis=0), ends.max(axis=0)
+        if part.kind in ("limb", "hand"):
+            extent = part_extent(part, xy, conf, self.scale)
+            if extent is not None:
+                low, high = np.minimum(low, extent[:2]), np.maximum(high, extent[2:])
+        bx0, by0 = (max(0, int(np.floor(v)) - 2) for v in low)
+        bx1, by1 = (min(self.size, int(np.ceil(v)) + 3) for v in high)
+        if bx1 <= bx0 or by1 <= by0:
+            return None
+        return bx0, by0, bx1, by1
+
+    def _complete(
+        self,
+        part: Part,
+        xy: np.ndarray,
+        conf: np.ndarray,
+        alpha: np.ndarray,
+        pixels: np.ndarray,
+        box: tuple[int, int, int, int],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A moved limb or hand in its target shape: the warped reference pixels where they
+        exist, the part's colour where they do not (all in the frame region ``box``).
+        Returns (alpha, pixels, missing)."""
+        x0, y0, x1, y1 = box
+        drawn = draw_part(part, xy, conf, (y1 - y0, x1 - x0), self.scale, origin=(x0, y0))
+        shape = cv2.GaussianBlur(drawn.astype(np.float32) / 255.0, (0, 0), 1.0)
+        if part.kind == "hand":  # the target hand's outline wins over the reference's fingers
+            alpha = alpha * shape
+        missing = np.clip(shape - alpha, 0.0, 1.0)
+        colour = self.skin if part.kind == "hand" else self.colours[part.name]
+        total = alpha + missing
+        safe = np.maximum(total, 1e-6)[..., None]
+        mixed = (alpha[..., None] * pixels + missing[..., None] * colour) / safe
+        return total, mixed, missing
+
+
+def _warp(image: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``image`` (float32 [h, w] or [h, w, 3]) moved by ``matrix`` into a (W, H) ``shape``
+    canvas; outside is 0."""
+    return cv2.warpAffine(
+        image, matrix.astype(np.float32), shape, flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT, borderValue=0,
+    )  # fmt: skip
+
+
+def _shift(matrix: np.ndarray, source: tuple[int, int], target: tuple[int, int]) -> np.ndarray:
+    """``matrix`` (frame to frame) as a map from the region at ``source`` (x, y corner) to the
+    region at ``target``."""
+    local = matrix.astype(np.float64).copy()
+    local[:, 2] = matrix[:, :2] @ np.asarray(source, np.float64) + matrix[:, 2] - target
+    return local
+
+
+def _box(mask: np.ndarray, size: int, margin: int = 2) -> tuple[int, int, int, int] | None:
+    """The bounding box (x0, y0, x1, y1) of ``mask`` > 0 plus ``margin``; None when empty."""
+    ys, xs = np.nonzero(mask > 1e-3)
+    if len(xs) == 0:
+        return None
+    return (
+        max(0, int(xs.min()) - margin), max(0, int(ys.min()) - margin),
+        min(size, int(xs.max()) + margin + 1), min(size, int(ys.max()) + margin + 1),
+    )  # fmt: skip
+
+
+def _grow(mask: np.ndarray, px: int = 2) -> np.ndarray:
+    """A soft mask grown by ``px``: lifting a part must take its anti-aliased rim with it."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1, 2 * px + 1))
+    return cv2.dilate(mask, kernel)
+
+
+def _mean_colour(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The weighted mean colour float32 [3] (mid grey when the weight is empty)."""
+    total = float(weight.sum())
+    if total < 1.0:
+        return np.full(3, 128.0, np.float32)
+    return (image.astype(np.float32) * weight[..., None]).sum(axis=(0, 1)) / total
+
+
+def _skin_colour(
+    image: np.ndarray, xy: np.ndarray, conf: np.ndarray, masks: dict[str, np.ndarray]
+) -> np.ndarray:
+    """The signer's skin: the hands' pixels when seen, else the middle of the face."""
+    hands = masks["left_hand"] + masks["right_hand"]
+    if hands.sum() > 20:
+        return _mean_colour(image, hands)
+    head = [i for i in range(11) if conf[i] > 0]
+    if len(head) >= 3:
+        centre = xy[head].mean(axis=0)
+        eyes = float(np.ptp(xy[head][:, 0])) / 4 or 2.0
+        weight = np.zeros(image.shape[:2], np.float32)
+        cv2.circle(weight, (int(centre[0]), int(centre[1] + eyes)), max(2, int(eyes)), 1.0, -1)
+        return _mean_colour(image, weight * masks["head"])
+    return _mean_colour(image, masks["head"])

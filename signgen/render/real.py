@@ -1,0 +1,194 @@
+"""`PersonRenderer`: a real reference photo rendered with its own pixels, at output size.
+
+Per frame the reference is composed into the target pose (`PersonScene`, at output size) and
+the flow network renders the same pose at its own size (warm-started, one evaluation per
+frame); the network's frame is used only where the composite has no reference pixel to move
+in (the ``fill`` mask: an uncovered hand, a limb that was out of view), colour-matched to
+the signer there. Everything else is the reference's own pixels, so a still signer stays
+exactly still.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from signgen.errors import ImageError
+from signgen.person.compose import Composite, PersonScene
+from signgen.person.segment import person_mask
+from signgen.pose.sequence import PoseSequence
+from signgen.render.options import RenderOptions
+from signgen.render.poses import prepare_poses
+from signgen.render.renderer import ClipStream, Frame, Renderer, Sink
+from signgen.timing import Clock, timed
+
+EASE_SECONDS = 0.5
+"""The clip starts in the reference's own pose and eases into the sequence over this time."""
+MIN_FILL = 1e-3  # fill weight below which a pixel keeps the composite
+
+
+class PersonRenderer:
+    """A loaded flow model (`Renderer`) used at any output size through the real-pixel path."""
+
+    def __init__(self, renderer: Renderer, size: int) -> None:
+        if not 64 <= size <= 1024 or size % 8:
+            raise ImageError(f"the output size must be a multiple of 8 in 64..1024, got {size}")
+        self.network = renderer
+        self.size = size
+
+    @property
+    def device(self) -> torch.device:
+        return self.network.device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.network.dtype
+
+    @property
+    def source(self) -> Path | None:
+        return self.network.source
+
+    def render_clip(
+        self,
+        reference: np.ndarray,
+        poses: PoseSequence,
+        options: RenderOptions,
+        *,
+        reference_pose: PoseSequence,
+        person: np.ndarray | None = None,
+    ) -> PersonClip:
+        """Prepare a clip (errors in the inputs surface here) and return its frame stream.
+
+        reference: uint8 [S, S, 3] RGB at the output size S; reference_pose: its own pose
+        (canonical, its pixels); person: float32 [S, S] person mask (`person_mask` when None).
+        """
+        size = self.size
+        if reference.shape != (size, size, 3) or reference.dtype != np.uint8:
+            raise ImageError(f"the reference must be uint8 [{size}, {size}, 3]")
+        clock = self.network.clock
+        start = clock.now_ms()
+        prepared = ease_in(prepare_poses(poses, size, reference_pose, options, anchor="first"),
+                           reference_pose, EASE_SECONDS)  # fmt: skip
+        scene = PersonScene(
+            reference,
+            reference_pose.xy[0],
+            reference_pose.conf[0],
+            person_mask(reference) if person is None else person,
+        )
+        stream = self._network_clip(reference, prepared, reference_pose, options)
+        return PersonClip(scene, prepared, stream, clock, clock.now_ms() - start)
+
+    def _network_clip(
+        self,
+        reference: np.ndarray,
+        prepared: PoseSequence,
+        reference_pose: PoseSequence,
+        options: RenderOptions,
+    ) -> ClipStream:
+        """The network's own clip at its size: the prepared poses scaled, nothing re-fitted."""
+        small = self.network.size
+        image = cv2.resize(reference, (small, small), interpolation=cv2.INTER_AREA)
+        as_is = dataclasses.replace(options, fit_poses=False, smoothing="none", max_gap=0)
+        return self.network.render_clip(
+            image,
+            rescale(prepared, small),
+            as_is,
+            reference_pose=rescale(reference_pose, small),
+        )
+
+
+class PersonClip:
+    """A prepared real-pixel clip: ``poses`` (canonical, output frame), ``setup_ms``, frames."""
+
+    def __init__(
+        self,
+        scene: PersonScene,
+        poses: PoseSequence,
+        network: ClipStream,
+        clock: Clock,
+        setup_ms: float,
+    ) -> None:
+        self.scene = scene
+        self.clock = clock
+        self.poses = poses
+        self.network = network
+        self.setup_ms = setup_ms
+
+    @property
+    def num_frames(self) -> int:
+        return self.poses.num_frames
+
+    @property
+    def fps(self) -> float:
+        return self.poses.fps
+
+    def frames(self, sink: Sink | None = None) -> Iterator[Frame]:
+        """Render the frames one by one (call once per clip)."""
+        clock = self.clock
+        for drawn in self.network.frames():
+            index = drawn.index
+            with timed(clock) as compose_lap:
+                composite = self.scene.compose(self.poses.xy[index], self.poses.conf[index])
+                image = blend_fill(composite, drawn.image)
+            with timed(clock) as encode_lap:
+                if sink is not None:
+                    sink(index, image)
+            timing = dataclasses.replace(
+                drawn.timing, compose_ms=compose_lap.ms, encode_ms=encode_lap.ms
+            )
+            yield Frame(index, image, timing)
+
+    def __iter__(self) -> Iterator[Frame]:
+        return self.frames()
+
+
+def blend_fill(composite: Composite, generated: np.ndarray) -> np.ndarray:
+    """The composite with the network's frame (uint8 [s, s, 3], any size) where it has no
+    reference pixels (``composite.fill``), shifted to the composite's colours there."""
+    fill = composite.fill
+    if float(fill.max(initial=0.0)) < MIN_FILL:
+        return composite.image
+    size = composite.image.shape[0]
+    ys, xs = np.nonzero(fill >= MIN_FILL)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    scale = generated.shape[0] / size
+    # Resize only the region that is used: the crop of the generated frame that maps onto it.
+    matrix = np.array([[scale, 0, scale * (x0 + 0.5) - 0.5], [0, scale, scale * (y0 + 0.5) - 0.5]])
+    region = cv2.warpAffine(
+        generated.astype(np.float32), matrix, (int(x1 - x0), int(y1 - y0)),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE,
+    )  # fmt: skip
+    weight = fill[y0:y1, x0:x1]
+    base = composite.image[y0:y1, x0:x1].astype(np.float32)
+    total = float(weight.sum())
+    shift = ((base - region) * weight[..., None]).sum(axis=(0, 1)) / total
+    out = composite.image.copy()
+    mixed = base + weight[..., None] * (region + shift - base)
+    out[y0:y1, x0:x1] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def ease_in(poses: PoseSequence, reference_pose: PoseSequence, seconds: float) -> PoseSequence:
+    """``poses`` whose first frame is moved onto the reference's own pose (points seen in
+    both), the offset fading out over ``seconds`` (a half cosine): the clip starts exactly as
+    the photo and eases into the sequence."""
+    span = max(1, int(round(seconds * poses.fps)))
+    both = (poses.conf[0] > 0) & (reference_pose.conf[0] > 0)
+    offset = np.where(both[:, None], reference_pose.xy[0] - poses.xy[0], 0.0)
+    count = min(span, poses.num_frames)
+    weight = 0.5 + 0.5 * np.cos(np.pi * np.arange(count) / span)
+    xy = poses.xy.copy()
+    xy[:count] += (weight[:, None, None] * offset[None]).astype(np.float32)
+    xy[poses.conf == 0] = 0.0
+    return poses.replace(xy=xy)
+
+
+def rescale(poses: PoseSequence, size: int) -> PoseSequence:
+    """``poses`` (in a square frame) in a ``size`` x ``size`` frame."""
+    factor = np.float32(size / poses.width)
+    return poses.replace(xy=poses.xy * factor, width=size, height=size)
