@@ -133,6 +133,24 @@ def limb_psnr(a: np.ndarray, b: np.ndarray, masks: np.ndarray, dilate: int = 3) 
     return math.nan if pixels.size == 0 else _psnr_from_mse(float(pixels.mean()))
 
 
+def region_psnr(a: np.ndarray, b: np.ndarray, region: np.ndarray | None = None) -> float:
+    """PSNR (dB) of uint8 frames [N, H, W, 3] over the pixels where ``region`` (bool
+    [N, H, W]) holds, all pixels when None: the squared error of each pixel is its mean over
+    the channels. Capped at 100 dB; NaN when the region is empty."""
+    error = ((_frames(a) - _frames(b)) ** 2).mean(axis=-1)
+    if region is not None:
+        if not region.any():
+            return math.nan
+        error = error[np.broadcast_to(region, error.shape)]
+    return _psnr_from_mse(float(error.mean()))
+
+
+def flicker_ratio(render: np.ndarray, truth: np.ndarray) -> float:
+    """The render's mean frame-to-frame change over the true clip's (1 = as lively)."""
+    truth_flicker = flicker(truth)
+    return flicker(render) / truth_flicker if truth_flicker > 0 else math.nan
+
+
 def flicker(frames: np.ndarray) -> float:
     """Mean absolute frame-to-frame change of a clip [T, H, W, 3], intensities in [0, 1].
 

@@ -131,13 +131,16 @@ class VideoWriter:
             self.abort()
 
 
-def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float) -> VideoInfo:
-    """Write uint8 [H, W, 3] frames (all one size) to an mp4 atomically."""
+def write_video(
+    path: str | Path, frames: Iterable[np.ndarray], fps: float, *, crf: int = DEFAULT_CRF
+) -> VideoInfo:
+    """Write uint8 [H, W, 3] frames (all one size) to an mp4 atomically (``crf`` 0: lossless
+    in YUV 4:2:0)."""
     writer: VideoWriter | None = None
     try:
         for frame in frames:
             if writer is None:
-                writer = VideoWriter(path, fps, frame.shape[1], frame.shape[0])
+                writer = VideoWriter(path, fps, frame.shape[1], frame.shape[0], crf=crf)
             writer.write(frame)
     except BaseException:
         if writer is not None:

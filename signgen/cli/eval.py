@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
 from signgen.errors import SigngenError
+from signgen.io.atomic import write_atomic
 
 # torch and the model load only when the command runs: `signgen --help` stays fast.
 if TYPE_CHECKING:
     from signgen.eval import EvalReport
+    from signgen.realeval import RealReport
+
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "checkpoints" / "rpfm-128"
 
 
 def _tables(report: EvalReport) -> list[Table]:
@@ -44,17 +47,23 @@ def _tables(report: EvalReport) -> list[Table]:
     return [pairs, clips, targets] if report.clips else [pairs, targets]
 
 
-def _write_json(report: EvalReport, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w") as out:
-        json.dump(report.to_dict(), out, indent=2)
-    os.replace(temp, path)
+def write_json(document: dict[str, Any], path: Path) -> None:
+    text = json.dumps(document, indent=2).encode()
+
+    def write(out: BinaryIO) -> None:
+        out.write(text)
+
+    write_atomic(path, write)
 
 
 @app.command("eval")
 def eval_command(
-    checkpoint: Annotated[Path, typer.Option("--checkpoint", "-c", help="Checkpoint folder.")],
+    checkpoint: Annotated[
+        Path,
+        typer.Option(
+            "--checkpoint", "-c", help="Checkpoint folder.", show_default="checkpoints/rpfm-128"
+        ),
+    ] = DEFAULT_CHECKPOINT,
     pairs: Annotated[int, typer.Option(help="Held-out pairs.")] = 200,
     steps: Annotated[int, typer.Option(help="Cold sampling steps (Euler).")] = 2,
     clip_frames: Annotated[int, typer.Option("--clip-frames", help="Frames per clip.")] = 300,
@@ -67,11 +76,27 @@ def eval_command(
     warp: Warp = True,
     soften: Soften = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report here.")] = None,
+    real_video: Annotated[
+        list[Path] | None,
+        typer.Option(help="Real people: self-reenact this clip (video, or a folder of frames)."),
+    ] = None,
+    real_pairs: Annotated[
+        list[Path] | None,
+        typer.Option(help="Real people: a folder of photos of one person (first = reference)."),
+    ] = None,
+    size: Annotated[int, typer.Option(help="Render size of the real protocols.")] = 256,
+    max_frames: Annotated[int, typer.Option(help="Frames per --real-video clip.")] = 75,
 ) -> None:
-    """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline.
+    """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline,
+    or (--real-video, --real-pairs) on real people beside copying and the true-motion warp.
 
     Example: signgen eval -c checkpoints/rpfm-128 --pairs 200 --steps 2 --json eval.json
+
+    Real people: signgen eval --real-video clip.mp4 --real-pairs photos/ --json real.json
     """
+    if real_video or real_pairs:
+        _eval_real(checkpoint, real_video or [], real_pairs or [], size, max_frames, json_out)
+        return
     from signgen.cond import STATIC_GAIN
     from signgen.eval import EvalConfig, evaluate
 
@@ -93,10 +118,79 @@ def eval_command(
 
             report = evaluate(config, progress)
         if json_out is not None:
-            _write_json(report, json_out)
+            write_json(report.to_dict(), json_out)
     except SigngenError as error:
         fail(error)
     for table in _tables(report):
         console.print(table)
     if json_out is not None:
         console.print(f"wrote {json_out}")
+
+
+def _eval_real(
+    checkpoint: Path,
+    videos: list[Path],
+    folders: list[Path],
+    size: int,
+    max_frames: int,
+    json_out: Path | None,
+) -> None:
+    from signgen.realeval import evaluate_real
+    from signgen.render import Renderer, RenderOptions
+    from signgen.render.real import PersonRenderer
+
+    try:
+        if max_frames < 2:
+            raise SigngenError(f"--max-frames must be at least 2, got {max_frames}")
+        for path in (*videos, *folders):
+            if not path.exists():
+                raise SigngenError("no such file or folder", path=path)
+        renderer = PersonRenderer(Renderer.from_checkpoint(checkpoint), size)
+        with console.status("scoring") as status:
+
+            def progress(name: str) -> None:
+                status.update(f"scoring {name}")
+
+            report = evaluate_real(renderer, videos, folders, RenderOptions(), max_frames, progress)
+        if json_out is not None:
+            write_json(report.to_dict(), json_out)
+    except SigngenError as error:
+        fail(error)
+        return
+    console.print(real_table(report))
+    if json_out is not None:
+        console.print(f"wrote {json_out}", highlight=False)
+
+
+def real_table(report: RealReport) -> Table:
+    """One row per source and method: PSNR, SSIM, moving/static-region PSNR, flicker, own."""
+    from signgen.realeval import ROW_TITLES, ROWS
+
+    table = Table(
+        title="real people: PSNR dB (moving / static region), flicker x the source's, own pose",
+        caption="copy: the reference itself; true warp: the reference warped by optical flow "
+        "from the true frame",
+    )
+    for column in ("source", "method", "PSNR", "SSIM", "moving", "static", "flicker", "own"):
+        table.add_column(column, justify="left" if column in ("source", "method") else "right")
+    for result in report.results:
+        for row in ROWS:
+            s = result.rows[row]
+            first = row == "render"
+            name = Text(f"{Path(result.source).name}\n{result.protocol}") if first else ""
+            extra = [_num(result.flicker, "{:.2f}x"), _num(result.own_psnr, "{:.1f}")]
+            table.add_row(name, ROW_TITLES[row], f"{s.psnr:.2f}", f"{s.ssim:.4f}",
+                          f"{s.moving_psnr:.2f}", f"{s.static_psnr:.2f}",
+                          *(extra if first else ["", ""]))  # fmt: skip
+        table.add_section()
+    if len(report.results) > 1:
+        for row in ROWS:
+            table.add_row("mean" if row == "render" else "", ROW_TITLES[row],
+                          f"{report.mean(row, 'psnr'):.2f}", f"{report.mean(row, 'ssim'):.4f}",
+                          f"{report.mean(row, 'moving_psnr'):.2f}",
+                          f"{report.mean(row, 'static_psnr'):.2f}", "", "")  # fmt: skip
+    return table
+
+
+def _num(value: float | None, form: str) -> str:
+    return "-" if value is None else form.format(value)

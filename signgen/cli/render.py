@@ -49,7 +49,7 @@ class RenderJob:
     dtype: str
     threads: int | None
     max_frames: int | None = None
-    reference_pose: str | None = None
+    reference_pose: str = "auto"
     report: Path | None = None
     plot: Path | None = None
     subtitles: Path | None = None

@@ -88,7 +88,7 @@ class PersonScene:
         self.scale = scale
         self.threshold = jitter * scale
         self.masks = part_masks(self.xy, self.conf, self.person)
-        limbs = sum(self.masks[p.name] for p in MOVABLE)
+        limbs = np.sum([self.masks[p.name] for p in MOVABLE], axis=0)
         self.body_plate = inpaint_plate(reference, limbs).astype(np.float32)
         self.background = inpaint_plate(reference, self.person, grow=5).astype(np.float32)
         self.colours = {p.name: _mean_colour(reference, self.masks[p.name]) for p in PARTS}
@@ -120,7 +120,7 @@ class PersonScene:
             under = {"torso": self.background, "head": self.head_plate}.get(
                 part.kind, self.body_plate
             )
-            x0, y0, x1, y1 = self._boxes[part.name]
+            x0, y0, x1, y1 = self._box_of(part)
             lift = self._lifts[part.name][y0:y1, x0:x1]
             region = canvas[y0:y1, x0:x1]
             region += lift[..., None] * (under[y0:y1, x0:x1] - region)
@@ -131,7 +131,7 @@ class PersonScene:
             if box is None:
                 continue
             x0, y0, x1, y1 = box
-            sx0, sy0, sx1, sy1 = self._boxes[part.name]
+            sx0, sy0, sx1, sy1 = self._box_of(part)
             local = _shift(matrix, (sx0, sy0), (x0, y0))
             shape = (x1 - x0, y1 - y0)
             pixels = _warp(source[sy0:sy1, sx0:sx1], local, shape)
@@ -144,6 +144,11 @@ class PersonScene:
             np.maximum(moved[y0:y1, x0:x1], alpha, out=moved[y0:y1, x0:x1])
         image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
         return Composite(image, fill, moved, weights)
+
+    def _box_of(self, part: Part) -> tuple[int, int, int, int]:
+        box = self._boxes[part.name]
+        assert box is not None, "only parts with pixels are placed"
+        return box
 
     def _transform(self, part: Part, xy: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, float]:
         """The part's ramped transform to the target pose; weight 0 when it cannot be placed
@@ -160,7 +165,7 @@ class PersonScene:
     ) -> tuple[int, int, int, int] | None:
         """The frame region a moved part can reach: its reference box carried by ``matrix``,
         and for limbs and hands their target shape; None when it lies outside the frame."""
-        x0, y0, x1, y1 = self._boxes[part.name]
+        x0, y0, x1, y1 = self._box_of(part)
         corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float32)
         ends = corners @ matrix[:, :2].T + matrix[:, 2]
         low, high = ends.min(axis=0), ends.max(axis=0)
@@ -204,7 +209,7 @@ def _warp(image: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.n
     canvas; outside is 0."""
     return cv2.warpAffine(
         image, matrix.astype(np.float32), shape, flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=0,
+        borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
     )  # fmt: skip
 
 
@@ -253,6 +258,6 @@ def _skin_colour(
         centre = xy[head].mean(axis=0)
         eyes = float(np.ptp(xy[head][:, 0])) / 4 or 2.0
         weight = np.zeros(image.shape[:2], np.float32)
-        cv2.circle(weight, (int(centre[0]), int(centre[1] + eyes)), max(2, int(eyes)), 1.0, -1)
+        cv2.circle(weight, (int(centre[0]), int(centre[1] + eyes)), max(2, int(eyes)), (1.0,), -1)
         return _mean_colour(image, weight * masks["head"])
     return _mean_colour(image, masks["head"])

@@ -118,15 +118,15 @@ def draw_part(
     if points is None:
         return canvas
     thickness = max(2, int(round(part.width * scale)))
-    local = points - np.asarray(origin, np.float32)
+    local: np.ndarray = points - np.asarray(origin, np.float32)
     pixels = np.round(local * 4).astype(np.int32)  # 2 fractional bits for sub-pixel lines
     if part.kind == "limb":
-        cv2.line(canvas, tuple(pixels[0]), tuple(pixels[1]), 255, thickness, cv2.LINE_AA, 2)
+        cv2.line(canvas, _pt(pixels[0]), _pt(pixels[1]), (255,), thickness, cv2.LINE_AA, 2)
         return canvas
     if part.kind == "hand":
         hull = cv2.convexHull(pixels)
-        cv2.fillConvexPoly(canvas, hull, 255, cv2.LINE_AA, 2)
-        cv2.polylines(canvas, [hull], True, 255, thickness, cv2.LINE_AA, 2)
+        cv2.fillConvexPoly(canvas, hull, (255,), cv2.LINE_AA, 2)
+        cv2.polylines(canvas, [hull], True, (255,), thickness, cv2.LINE_AA, 2)
         return canvas
     raise ValueError(f"{part.name} is not drawn from its bones")
 
@@ -149,7 +149,9 @@ def _head_shape(xy: np.ndarray, conf: np.ndarray, size: int, scale: float) -> np
     centre = points.mean(axis=0)
     radius = max(0.32 * scale, float(np.ptp(points[:, 0])) * 0.8)
     axes = (int(radius * 1.1), int(radius * 1.45))
-    cv2.ellipse(canvas, (int(centre[0]), int(centre[1] - 0.2 * radius)), axes, 0, 0, 360, 255, -1)
+    cv2.ellipse(
+        canvas, (int(centre[0]), int(centre[1] - 0.2 * radius)), axes, 0, 0, 360, (255,), -1
+    )
     return canvas
 
 
@@ -177,7 +179,11 @@ def part_masks(
             continue
         shape = shapes[part.name].astype(np.float32) / 255.0
         if feather > 0:
-            shape = cv2.GaussianBlur(shape, (0, 0), feather)
+            shape = np.asarray(cv2.GaussianBlur(shape, (0, 0), feather))
         masks[part.name] = remaining * shape
         remaining = remaining - masks[part.name]
     return {part.name: masks[part.name] for part in PARTS}
+
+
+def _pt(point: np.ndarray) -> tuple[int, int]:
+    return int(point[0]), int(point[1])

@@ -15,10 +15,10 @@ def inpaint_plate(
     grows by ``grow`` px first, so the soft edge of what is removed does not bleed back in.
     Returns uint8 [H, W, 3]; pixels outside the grown hole are unchanged.
     """
-    region = (np.asarray(hole, np.float32) > 0.05).astype(np.uint8)
+    region = np.asarray((np.asarray(hole, np.float32) > 0.05).astype(np.uint8))
     if grow > 0:
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
-        region = cv2.dilate(region, kernel)
+        region = np.asarray(cv2.dilate(region, kernel))
     if not region.any():
         return image.copy()
     return cv2.inpaint(np.ascontiguousarray(image), region, radius, cv2.INPAINT_TELEA)

@@ -61,19 +61,23 @@ class PersonRenderer:
         *,
         reference_pose: PoseSequence,
         person: np.ndarray | None = None,
+        ease_seconds: float = EASE_SECONDS,
     ) -> PersonClip:
         """Prepare a clip (errors in the inputs surface here) and return its frame stream.
 
         reference: uint8 [S, S, 3] RGB at the output size S; reference_pose: its own pose
-        (canonical, its pixels); person: float32 [S, S] person mask (`person_mask` when None).
+        (canonical, its pixels); person: float32 [S, S] person mask (`person_mask` when None);
+        ease_seconds: how long the clip takes to ease from the reference's own pose into the
+        sequence (0: the sequence as it is, e.g. a single target pose).
         """
         size = self.size
         if reference.shape != (size, size, 3) or reference.dtype != np.uint8:
             raise ImageError(f"the reference must be uint8 [{size}, {size}, 3]")
         clock = self.network.clock
         start = clock.now_ms()
-        prepared = ease_in(prepare_poses(poses, size, reference_pose, options, anchor="first"),
-                           reference_pose, EASE_SECONDS)  # fmt: skip
+        prepared = prepare_poses(poses, size, reference_pose, options, anchor="first")
+        if ease_seconds > 0:
+            prepared = ease_in(prepared, reference_pose, ease_seconds)
         scene = PersonScene(
             reference,
             reference_pose.xy[0],
