@@ -103,7 +103,13 @@ def render_command(
     budget_ms: Annotated[
         float | None, typer.Option(help="Deadline mode: per-frame budget in ms.")
     ] = None,
-    smoothing: Annotated[str, typer.Option(help="savgol, one_euro or none.")] = "savgol",
+    smoothing: Annotated[
+        str,
+        typer.Option(
+            help="savgol, one_euro, none, or auto (none for the real-pixel path, which moves "
+            "with the poses as they are; savgol with --full-generation)."
+        ),
+    ] = "auto",
     reference_pose: Annotated[
         str,
         typer.Option(
@@ -151,7 +157,7 @@ def render_command(
             adaptive=adaptive,
             seed=seed,
             budget_ms=budget_ms,
-            smoothing=smoothing,  # type: ignore[arg-type]
+            smoothing=_smoothing(smoothing, full_generation),  # type: ignore[arg-type]
             clamp=clamp,
             static_gain=STATIC_GAIN if static_gain is None else static_gain,
             warp=warp,
@@ -286,6 +292,12 @@ def _progress(total: int) -> Iterator[Callable[[Frame], None]]:
 
     with bar:
         yield advance
+
+
+def _smoothing(name: str, full_generation: bool) -> str:
+    if name != "auto":
+        return name
+    return "savgol" if full_generation else "none"
 
 
 def _method(name: str) -> Method:

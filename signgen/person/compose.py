@@ -22,8 +22,8 @@ from signgen.person.parts import (
     MOVABLE,
     PARTS,
     Part,
-    control_points,
     draw_part,
+    matched_points,
     part_extent,
     part_masks,
 )
@@ -91,8 +91,8 @@ class PersonScene:
         limbs = np.sum([self.masks[p.name] for p in MOVABLE], axis=0)
         self.body_plate = inpaint_plate(reference, limbs).astype(np.float32)
         self.background = inpaint_plate(reference, self.person, grow=5).astype(np.float32)
-        self.colours = {p.name: _mean_colour(reference, self.masks[p.name]) for p in PARTS}
         self.skin = _skin_colour(reference, self.xy, self.conf, self.masks)
+        self.colours = _part_colours(reference, self.masks, self.skin)
         # What shows where a moved head was: the body continued into it (the neck, the hair's
         # surroundings), not the empty background.
         self.head_plate = inpaint_plate(self.body_plate.astype(np.uint8), self.masks["head"])
@@ -115,6 +115,9 @@ class PersonScene:
             weights[part.name] = weight
             if weight > 0 and self._boxes[part.name] is not None:
                 placed.append((part, matrix))
+            elif self._boxes[part.name] is None and part.kind in ("limb", "hand"):
+                weights[part.name] = 1.0  # out of the reference's view: drawn in its colour
+                self._paint(part, xy, conf, canvas, fill, moved)
         # Lift every moved part off first (onto what lies behind it), then paste back to front.
         for part, _ in placed:
             under = {"torso": self.background, "head": self.head_plate}.get(
@@ -145,6 +148,31 @@ class PersonScene:
         image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
         return Composite(image, fill, moved, weights)
 
+    def _paint(
+        self,
+        part: Part,
+        xy: np.ndarray,
+        conf: np.ndarray,
+        canvas: np.ndarray,
+        fill: np.ndarray,
+        moved: np.ndarray,
+    ) -> None:
+        """A limb or hand the reference does not show, painted in its colour in its target
+        shape (all of it the generator's share)."""
+        extent = part_extent(part, xy, conf, self.scale)
+        if extent is None:
+            return
+        x0, y0 = (max(0, int(np.floor(v))) for v in extent[:2])
+        x1, y1 = (min(self.size, int(np.ceil(v)) + 1) for v in extent[2:])
+        if x1 <= x0 or y1 <= y0:
+            return
+        drawn = draw_part(part, xy, conf, (y1 - y0, x1 - x0), self.scale, origin=(x0, y0))
+        shape = cv2.GaussianBlur(drawn.astype(np.float32) / 255.0, (0, 0), 1.0)
+        region = canvas[y0:y1, x0:x1]
+        region += shape[..., None] * (self.colours[part.name] - region)
+        np.maximum(fill[y0:y1, x0:x1], shape, out=fill[y0:y1, x0:x1])
+        np.maximum(moved[y0:y1, x0:x1], shape, out=moved[y0:y1, x0:x1])
+
     def _box_of(self, part: Part) -> tuple[int, int, int, int]:
         box = self._boxes[part.name]
         assert box is not None, "only parts with pixels are placed"
@@ -153,10 +181,10 @@ class PersonScene:
     def _transform(self, part: Part, xy: np.ndarray, conf: np.ndarray) -> tuple[np.ndarray, float]:
         """The part's ramped transform to the target pose; weight 0 when it cannot be placed
         in either pose (it then stays as in the reference)."""
-        source = control_points(part, self.xy, self.conf)
-        target = control_points(part, xy, conf)
-        if source is None or target is None or len(source) != len(target):
+        matched = matched_points(part, self.xy, self.conf, xy, conf)
+        if matched is None:
             return np.eye(2, 3), 0.0
+        source, target = matched
         matrix = part_transform(part.kind, source, target)
         return ramp_transform(matrix, source, self.threshold)
 
@@ -244,6 +272,22 @@ def _mean_colour(image: np.ndarray, weight: np.ndarray) -> np.ndarray:
     if total < 1.0:
         return np.full(3, 128.0, np.float32)
     return (image.astype(np.float32) * weight[..., None]).sum(axis=(0, 1)) / total
+
+
+def _part_colours(
+    image: np.ndarray, masks: dict[str, np.ndarray], skin: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Each part's mean colour; a part the reference does not show takes its neighbour's
+    towards the body (a forearm its upper arm's), a hand the skin's."""
+    colours: dict[str, np.ndarray] = {}
+    for part in PARTS:
+        weight = masks[part.name]
+        if part.kind == "hand" or float(weight.sum()) < 1.0:
+            inner = part.name.replace("forearm", "upper_arm")
+            colours[part.name] = colours.get(inner, skin) if part.kind == "limb" else skin
+        else:
+            colours[part.name] = _mean_colour(image, weight)
+    return colours
 
 
 def _skin_colour(

@@ -97,6 +97,23 @@ def control_points(part: Part, xy: np.ndarray, conf: np.ndarray) -> np.ndarray |
     return xy[index] if len(index) >= 3 else None
 
 
+def matched_points(
+    part: Part, xy_a: np.ndarray, conf_a: np.ndarray, xy_b: np.ndarray, conf_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part's points seen in both poses, as two [N, 2] arrays (a's, b's), or None when
+    too few are shared to place it (the rules of `control_points`, on the shared points)."""
+    seen = (conf_a > 0) & (conf_b > 0)
+    if part.kind in ("limb", "torso"):
+        index = list(part.points[:2])
+        return (xy_a[index], xy_b[index]) if seen[index].all() else None
+    groups = ((part.points, 5), (part.fallback, 3)) if part.kind == "hand" else ((part.points, 3),)
+    for group, least in groups:
+        shared = [i for i in group if seen[i]]
+        if len(shared) >= least:
+            return xy_a[shared], xy_b[shared]
+    return None
+
+
 def draw_part(
     part: Part,
     xy: np.ndarray,
