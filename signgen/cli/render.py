@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKPOINT = REPO / "checkpoints" / "rpfm-128"
 EXAMPLES = REPO / "examples"
-DEMO_REFERENCE = EXAMPLES / "reference.png"
-DEMO_REFERENCE_POSE = EXAMPLES / "reference_pose.json"
-DEMO_POSES = EXAMPLES / "segmentation_example.pose"
+DEMO_REFERENCE = EXAMPLES / "signer.png"
+DEMO_GLOSS = "KLEINE KINDER ESSEN PIZZA"
+DEMO_LANGUAGE = "sgg"
 out_console = Console()
 
 
@@ -183,7 +183,7 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     from signgen.report import plot_report, write_report
     from signgen.video import write_webvtt
 
-    read_image(job.reference)  # a bad reference fails before the model is loaded
+    _check_reference(read_image(job.reference), job.reference)  # before the model loads
     sequence = _load_sequence(job)
     check_poses(sequence, job.poses)
     _check_outputs(job)
@@ -210,6 +210,19 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     if job.subtitles is not None:
         write_webvtt(sequence.glosses, sequence.fps, job.subtitles)
     return result
+
+
+MIN_REFERENCE = 32  # px a side: below this there is no person to find
+
+
+def _check_reference(image: np.ndarray, path: Path) -> None:
+    height, width = image.shape[:2]
+    if min(height, width) < MIN_REFERENCE:
+        raise ImageError(
+            f"the image is {width}x{height} px: a reference photo needs at least "
+            f"{MIN_REFERENCE} px a side",
+            path=path,
+        )
 
 
 def _reference_pose(source: str, reference: Path, image: np.ndarray) -> PoseSequence | None:
@@ -327,21 +340,20 @@ def demo_command(
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the results go.")] = Path("out"),
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
 ) -> None:
-    """Render the shipped example (a synthetic signer performing a real recording).
+    """Render the shipped example: a real interpreter's photo signing a gloss sentence.
 
     Example: signgen demo   (writes out/demo.mp4, out/demo_latency.json, out/demo_latency.png)
     """
     job = RenderJob(
         reference=DEMO_REFERENCE,
-        poses=DEMO_POSES,
-        gloss=None,
-        language="ase",
+        poses=None,
+        gloss=DEMO_GLOSS,
+        language=DEMO_LANGUAGE,
         out=out_dir / "demo.mp4",
         checkpoint=checkpoint,
         device="auto",
         dtype="auto",
         threads=threads,
-        reference_pose=str(DEMO_REFERENCE_POSE),
         report=out_dir / "demo_latency.json",
         plot=out_dir / "demo_latency.png",
         side_by_side=True,
@@ -350,7 +362,7 @@ def demo_command(
         _check_demo(job)
         from signgen.render import RenderOptions
 
-        result = run_render(job, RenderOptions())
+        result = run_render(job, RenderOptions(smoothing="none"))
     except SigngenError as error:
         fail(error)
         return
@@ -361,8 +373,8 @@ def _check_demo(job: RenderJob) -> None:
     """Say exactly what is missing before anything runs."""
     from signgen.checkpoint import CONFIG_FILE, WEIGHTS_FILE
 
-    for path in (job.reference, job.poses, DEMO_REFERENCE_POSE):
-        if path is not None and not path.is_file():
+    for path in (job.reference,):
+        if not path.is_file():
             raise SigngenError("the demo input is missing (is this a full checkout?)", path=path)
     missing = [
         name for name in (CONFIG_FILE, WEIGHTS_FILE) if not (job.checkpoint / name).is_file()

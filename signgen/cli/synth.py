@@ -33,15 +33,23 @@ def reference_command(
     appearance: Seed = 0,
     size: Size = 256,
 ) -> None:
-    """A synthetic signer in the neutral pose, facing the camera.
+    """A synthetic signer in the neutral pose, facing the camera, and its pose beside it
+    (NAME.pose.json: `signgen render` uses it as the reference's own pose).
 
     Example: signgen synth reference --appearance 7 --size 256 -o ref.png
     """
+    from signgen.cli.render import reference_sidecar
+    from signgen.io import write_poses
+    from signgen.synth import Appearance, neutral_pose
+
     try:
         write_png(reference_image(SynthOptions(appearance, size)), out)
+        sidecar = reference_sidecar(out)
+        write_poses(neutral_pose(Appearance.from_seed(appearance), size), sidecar)
     except SigngenError as error:
         fail(error)
-    console.print(f"wrote {out}")
+        return
+    console.print(f"wrote {out} and {sidecar}", highlight=False)
 
 
 @synth_app.command("render")
