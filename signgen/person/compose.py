@@ -139,9 +139,10 @@ class PersonScene:
             shape = (x1 - x0, y1 - y0)
             pixels = _warp(source[sy0:sy1, sx0:sx1], local, shape)
             alpha = _warp(self.masks[part.name][sy0:sy1, sx0:sx1], local, shape)
+            missing = None
             if part.kind in ("limb", "hand"):
                 alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box)
-                np.maximum(fill[y0:y1, x0:x1], missing, out=fill[y0:y1, x0:x1])
+            _cover(fill[y0:y1, x0:x1], alpha, missing)
             region = canvas[y0:y1, x0:x1]
             region += alpha[..., None] * (pixels - region)
             np.maximum(moved[y0:y1, x0:x1], alpha, out=moved[y0:y1, x0:x1])
@@ -170,7 +171,7 @@ class PersonScene:
         shape = cv2.GaussianBlur(drawn.astype(np.float32) / 255.0, (0, 0), 1.0)
         region = canvas[y0:y1, x0:x1]
         region += shape[..., None] * (self.colours[part.name] - region)
-        np.maximum(fill[y0:y1, x0:x1], shape, out=fill[y0:y1, x0:x1])
+        _cover(fill[y0:y1, x0:x1], shape, shape)
         np.maximum(moved[y0:y1, x0:x1], shape, out=moved[y0:y1, x0:x1])
 
     def _box_of(self, part: Part) -> tuple[int, int, int, int]:
@@ -239,6 +240,15 @@ def _warp(image: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.n
         image, matrix.astype(np.float32), shape, flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
     )  # fmt: skip
+
+
+def _cover(fill: np.ndarray, alpha: np.ndarray, missing: np.ndarray | None) -> None:
+    """Update a region of the fill mask (in place) for a part pasted over it with coverage
+    ``alpha``, of which ``missing`` had no reference pixels: what it covers is no longer
+    the generator's, what it lacks is."""
+    fill *= 1.0 - alpha
+    if missing is not None:
+        fill += missing
 
 
 def _shift(matrix: np.ndarray, source: tuple[int, int], target: tuple[int, int]) -> np.ndarray:

@@ -188,7 +188,6 @@ def ease_in(poses: PoseSequence, reference_pose: PoseSequence, seconds: float) -
     weight = 0.5 + 0.5 * np.cos(np.pi * np.arange(count) / span)
     xy = poses.xy.copy()
     xy[:count] += (weight[:, None, None] * offset[None]).astype(np.float32)
-    xy[poses.conf == 0] = 0.0
     return poses.replace(xy=xy)
 
 

@@ -1,0 +1,218 @@
+"""The real-pixel pieces against exact answers: transforms, part shapes and masks, the
+composite, the generator's blend, the pose ease-in; and the person mask on a real photo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from signgen.person import PARTS, PersonScene, part_masks, person_mask, ramp_transform, similarity
+from signgen.person.compose import Composite
+from signgen.person.parts import draw_part, matched_points, shoulder_width
+from signgen.person.warp import bone_transform, displacement, part_transform
+from signgen.pose.layouts import LEFT_ELBOW, LEFT_HAND, LEFT_SHOULDER, LEFT_WRIST, RIGHT_SHOULDER
+from signgen.render.real import blend_fill, ease_in, rescale
+from signgen.synth import Appearance, neutral_pose, render_frame
+
+DATA = Path(__file__).parent / "data"
+REAL = DATA / "real"
+PART = {p.name: p for p in PARTS}
+
+
+def _apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
+    return points @ matrix[:, :2].T + matrix[:, 2]
+
+
+def test_similarity_recovers_a_known_rotation_scale_and_shift() -> None:
+    angle, scale, shift = 0.3, 1.25, np.array([7.0, -3.0])
+    rotation = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    source = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 5.0], [4.0, 9.0]])
+    target = source @ rotation.T + shift
+    matrix = similarity(source, target)
+    np.testing.assert_allclose(matrix[:, :2], rotation, atol=1e-9)
+    np.testing.assert_allclose(matrix[:, 2], shift, atol=1e-9)
+
+
+def test_a_bone_transform_carries_both_joints_onto_their_targets() -> None:
+    source = np.array([[10.0, 10.0], [10.0, 30.0]])
+    target = np.array([[12.0, 10.0], [30.0, 20.0]])  # turned and a little longer
+    np.testing.assert_allclose(_apply(bone_transform(source, target), source), target, atol=1e-6)
+
+
+def test_the_torso_turns_and_shifts_but_keeps_its_size() -> None:
+    source = np.array([[40.0, 50.0], [20.0, 50.0]])
+    target = np.array([[45.0, 50.0], [15.0, 50.0]])  # shoulders 1.5x wider on screen
+    matrix = part_transform("torso", source, target)
+    assert np.sqrt(abs(np.linalg.det(matrix[:, :2]))) == pytest.approx(1.0)
+    np.testing.assert_allclose(_apply(matrix, source).mean(axis=0), target.mean(axis=0))
+
+
+def test_ramp_is_the_identity_below_the_threshold_and_full_from_twice_it() -> None:
+    points = np.array([[0.0, 0.0], [10.0, 0.0]])
+
+    def shift(dx: float) -> np.ndarray:
+        return np.array([[1.0, 0.0, dx], [0.0, 1.0, 0.0]])
+
+    for dx, weight in ((2.0, 0.0), (4.0, 0.0), (6.0, 0.5), (8.0, 1.0), (20.0, 1.0)):
+        matrix, got = ramp_transform(shift(dx), points, threshold=4.0)
+        assert got == pytest.approx(weight)
+        assert displacement(matrix, points) == pytest.approx(weight * dx)
+
+
+def test_a_limb_is_a_capsule_along_its_bone_and_a_region_of_it_draws_the_same_pixels() -> None:
+    xy = np.zeros((543, 2), np.float32)
+    conf = np.zeros(543, np.float32)
+    xy[LEFT_ELBOW], xy[LEFT_WRIST] = (20, 20), (20, 44)
+    conf[[LEFT_ELBOW, LEFT_WRIST]] = 1
+    part = PART["left_forearm"]
+    full = draw_part(part, xy, conf, 64, scale=40.0)  # 0.22 x 40 = 9 px wide
+    assert full[32, 20] == 255 and full[32, 23] == 255  # on the bone, inside the half width
+    assert full[32, 27] == 0 and full[5, 20] == 0  # beside it, beyond its end
+    region = draw_part(part, xy, conf, (30, 20), scale=40.0, origin=(10, 16))
+    np.testing.assert_array_equal(region, full[16:46, 10:30])
+
+
+def test_matched_points_keep_only_the_hand_points_both_poses_see() -> None:
+    conf_a, conf_b = np.zeros(543, np.float32), np.zeros(543, np.float32)
+    xy = np.arange(543 * 2, dtype=np.float32).reshape(543, 2)
+    hand = np.arange(LEFT_HAND.start, LEFT_HAND.stop)
+    conf_a[hand[:15]] = 1  # a sees the first 15 points, b the last 15: 9 shared
+    conf_b[hand[6:]] = 1
+    matched = matched_points(PART["left_hand"], xy, conf_a, xy + 1, conf_b)
+    assert matched is not None
+    np.testing.assert_array_equal(matched[0], xy[hand[6:15]])
+    np.testing.assert_array_equal(matched[1], xy[hand[6:15]] + 1)
+    conf_b[hand[6:12]] = 0  # 3 shared: too few for the hand, and no body fallback seen
+    assert matched_points(PART["left_hand"], xy, conf_a, xy, conf_b) is None
+
+
+@pytest.fixture(scope="module")
+def signer() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A synthetic signer at 96 px: (image, xy, conf, person mask from its part labels)."""
+    look = Appearance.from_seed(3)
+    pose = neutral_pose(look, 96)
+    frame = render_frame(look, pose.xy[0], pose.conf[0], 96)
+    return frame.image, pose.xy[0], pose.conf[0], (frame.mask > 0).astype(np.float32)
+
+
+def test_part_masks_share_out_the_person_mask_exactly(signer: tuple[np.ndarray, ...]) -> None:
+    image, xy, conf, person = signer
+    masks = part_masks(xy, conf, person)
+    assert set(masks) == {p.name for p in PARTS}
+    np.testing.assert_allclose(sum(masks.values()), person, atol=1e-5)
+    for mask in masks.values():
+        assert mask.min() >= 0 and mask.max() <= 1 + 1e-6
+    assert masks["left_forearm"].sum() > 20 and masks["head"].sum() > 50
+
+
+def test_the_reference_in_its_own_pose_composes_to_itself(signer: tuple[np.ndarray, ...]) -> None:
+    image, xy, conf, person = signer
+    composite = PersonScene(image, xy, conf, person).compose(xy, conf)
+    np.testing.assert_array_equal(composite.image, image)
+    assert composite.fill.max() == 0 and composite.moved.max() == 0
+    assert set(composite.weights.values()) == {0.0}
+
+
+def test_a_moved_forearm_carries_its_own_pixels_to_the_target(
+    signer: tuple[np.ndarray, ...],
+) -> None:
+    image, xy, conf, person = signer
+    scene = PersonScene(image, xy, conf, person)
+    target = xy.copy()
+    offset = np.array([-9.0, -6.0], np.float32)  # the left forearm and hand lifted up and in
+    moved = [
+        LEFT_WRIST,
+        LEFT_WRIST + 2,
+        LEFT_WRIST + 4,
+        LEFT_WRIST + 6,
+        *range(*LEFT_HAND.indices(543)),
+    ]
+    target[moved] += offset
+    target[LEFT_ELBOW] += offset
+    composite = scene.compose(target, conf)
+    assert composite.weights["left_forearm"] == 1.0
+    assert composite.weights["right_forearm"] == 0.0 and composite.weights["head"] == 0.0
+    # Where the forearm was fully inside its mask, its pixel now sits one offset away.
+    inner = scene.masks["left_forearm"] > 0.999
+    ys, xs = np.nonzero(inner)
+    ty, tx = ys + int(offset[1]), xs + int(offset[0])
+    keep = (composite.moved[ty, tx] > 0.999) & (composite.fill[ty, tx] < 1e-3)
+    assert keep.sum() > 10
+    diff = np.abs(composite.image[ty[keep], tx[keep]].astype(int) - image[ys[keep], xs[keep]])
+    assert diff.max() <= 2
+    # Far from the arm nothing changed.
+    assert (composite.image[:, :20] == image[:, :20]).all()
+
+
+def test_the_scene_refuses_a_reference_without_a_person(signer: tuple[np.ndarray, ...]) -> None:
+    from signgen.errors import ImageError
+
+    image, xy, conf, _ = signer
+    with pytest.raises(ImageError, match="no person"):
+        PersonScene(image, xy, conf, np.zeros(image.shape[:2], np.float32))
+
+
+def _composite(image: np.ndarray, fill: np.ndarray) -> Composite:
+    return Composite(image, fill, fill, {})
+
+
+def test_blend_fill_leaves_a_composite_without_fill_untouched() -> None:
+    image = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    composite = _composite(image, np.zeros((32, 32), np.float32))
+    assert blend_fill(composite, np.zeros((16, 16, 3), np.uint8)) is image
+
+
+def test_blend_fill_brings_the_generated_detail_in_the_signers_colours() -> None:
+    image = np.zeros((32, 32, 3), np.uint8)
+    image[8:16, 8:16] = (200, 150, 120)  # the composite's flat part colour
+    fill = np.zeros((32, 32), np.float32)
+    fill[8:16, 8:16] = 1.0
+    flat = np.full((16, 16, 3), 60, np.uint8)  # one generated pixel = 2 x 2 output pixels
+    out = blend_fill(_composite(image, fill), flat)
+    np.testing.assert_array_equal(out, image)  # no detail: the signer's colour, unchanged
+    generated = flat.copy()
+    generated[:, :6] = 80  # brighter left: output columns 8-10 see 80, 13-15 see 60
+    out = blend_fill(_composite(image, fill), generated)
+    np.testing.assert_array_equal(out[:8], image[:8])  # outside the fill: the composite
+    # The generated mean there is 70 (bilinear: 80 80 80 75 65 60 60 60): shifted onto 200.
+    np.testing.assert_array_equal(out[8:16, 8:11], np.full((8, 3, 3), (210, 160, 130)))
+    np.testing.assert_array_equal(out[8:16, 13:16], np.full((8, 3, 3), (190, 140, 110)))
+
+
+def test_ease_in_starts_on_the_reference_pose_and_ends_on_the_sequence() -> None:
+    look = Appearance.from_seed(1)
+    rest = neutral_pose(look, 64)
+    frames = 30
+    xy = np.repeat(rest.xy + np.float32(5.0), frames, axis=0)
+    sequence = rest.replace(xy=xy, conf=np.repeat(rest.conf, frames, axis=0), fps=20.0)
+    eased = ease_in(sequence, rest, seconds=0.5)  # 10 frames
+    seen = rest.conf[0] > 0
+    np.testing.assert_allclose(eased.xy[0][seen], rest.xy[0][seen], atol=1e-5)
+    np.testing.assert_allclose(eased.xy[5][seen], rest.xy[0][seen] + 2.5, atol=1e-4)
+    np.testing.assert_array_equal(eased.xy[10:], sequence.xy[10:])
+    assert rescale(eased, 32).xy[0][seen] == pytest.approx(eased.xy[0][seen] / 2)
+
+
+def test_the_person_mask_of_a_real_photo_covers_the_signer_not_the_backdrop() -> None:
+    from signgen.io.image import read_image
+
+    photo = read_image(REAL / "maayan_00.png", size=128)
+    mask = person_mask(photo)
+    assert mask.shape == (128, 128) and mask.dtype == np.float32
+    assert mask[64, 64] > 0.9  # the chest
+    assert mask[:, :12].max() < 0.1 and mask[:, -12:].max() < 0.1  # green screen either side
+    assert 0.2 < float(mask.mean()) < 0.6
+    blank = np.full((128, 128, 3), (40, 120, 200), np.uint8)
+    assert float(person_mask(blank).mean()) < 0.02
+
+
+def test_shoulder_width_needs_both_shoulders() -> None:
+    xy = np.zeros((543, 2), np.float32)
+    conf = np.zeros(543, np.float32)
+    xy[LEFT_SHOULDER], xy[RIGHT_SHOULDER] = (30, 20), (10, 20)
+    conf[LEFT_SHOULDER] = 1
+    assert shoulder_width(xy, conf) == 0.0
+    conf[RIGHT_SHOULDER] = 1
+    assert shoulder_width(xy, conf) == 20.0
