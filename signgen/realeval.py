@@ -208,23 +208,31 @@ def evaluate_video(
 
 def evaluate_pairs(renderer: PersonRenderer, folder: Path, options: RenderOptions) -> RealResult:
     """The pair protocol on a folder of photos of one person (see module)."""
+    frames, _ = read_source(folder, max_frames=10_000)
+    truth = resize_frames(frames, renderer.size)
+    rendered = render_pairs(renderer, truth, options)
+    warp = true_motion_warp(truth)
+    rows = score_rows(rendered, truth[1:], truth[0], warp[1:])
+    return RealResult(str(folder), "pairs", len(rendered), renderer.size, rows)
+
+
+def render_pairs(
+    renderer: PersonRenderer, photos: np.ndarray, options: RenderOptions
+) -> np.ndarray:
+    """``photos[0]`` (uint8 [N, S, S, 3]) rendered in the pose of each other photo (estimated
+    by MediaPipe; same camera, so nothing is refitted): uint8 [N - 1, S, S, 3]."""
     from signgen.render.poses import estimate_reference_pose
 
-    frames, _ = read_source(folder, max_frames=10_000)
-    size = renderer.size
-    truth = resize_frames(frames, size)
-    reference = truth[0]
+    reference = photos[0]
     reference_pose = estimate_reference_pose(reference)
     still = dataclasses.replace(options, fit_poses=False, smoothing="none", max_gap=0)
     rendered = []
-    for target in truth[1:]:
-        pose = estimate_reference_pose(target)  # the target photo's own pose: same camera
+    for target in photos[1:]:
+        pose = estimate_reference_pose(target)
         clip = renderer.render_clip(reference, pose, still, reference_pose=reference_pose,
                                     ease_seconds=0.0)  # fmt: skip
         rendered.append(next(iter(clip.frames())).image)
-    warp = true_motion_warp(truth)
-    rows = score_rows(np.stack(rendered), truth[1:], reference, warp[1:])
-    return RealResult(str(folder), "pairs", len(rendered), size, rows)
+    return np.stack(rendered)
 
 
 def evaluate_real(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from signgen.bench import (
@@ -26,6 +27,7 @@ from signgen.bench.memory import looped_poses, measure_memory
 from signgen.bench.runner import render_row
 from signgen.errors import ConfigError
 from signgen.render import Renderer, RenderOptions
+from signgen.render.renderer import fast_dtype
 from signgen.synth.dataset import heldout_clip
 
 FRAMES, FRAMES_50 = 6, 3
@@ -98,7 +100,8 @@ def test_json_report_has_every_field(report: BenchReport, tmp_path: Path) -> Non
     path = write_json(report, tmp_path / "b.json", {"checks": [vars(c) for c in checks]})
     document = json.loads(path.read_text())
     assert document["format"] == "signgen.bench/1"
-    assert document["machine"]["dtype"] == "bfloat16" and document["machine"]["threads"] == 1
+    chosen = str(fast_dtype(torch.device("cpu"))).removeprefix("torch.")  # dtype "auto"
+    assert document["machine"]["dtype"] == chosen and document["machine"]["threads"] == 1
     row = document["rows"][0]
     keys = ("name frames p50_ms p95_ms fps nfe ssim hand_ssim limb_psnr flicker flicker_ratio "
             "drift ssim_50 speedup timed_frames").split()  # fmt: skip

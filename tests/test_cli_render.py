@@ -17,6 +17,7 @@ from signgen.io.video import probe_video, read_video
 from signgen.report import read_report
 
 DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
 POSE_FILES = sorted((DATA / "poses").glob("*.pose"))
 SHORT = DATA / "poses" / "fingerspelling_ase_A.pose"
 REFERENCE = DATA / "fake_human_256.png"
@@ -68,11 +69,11 @@ def test_render_writes_plot_subtitles_and_side_by_side(
         tiny_checkpoint, str(REFERENCE), str(SHORT), "-o", str(out), "--side-by-side",
         "--report", str(tmp_path / "lat.json"), "--plot", str(tmp_path / "lat.png"),
         "--subtitles", str(tmp_path / "subs.vtt"), "--budget-ms", "1000", "--keyframe-interval",
-        "8", "--steps", "3",
+        "8", "--steps", "3", "--size", "64",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     info = probe_video(out)
-    assert (info.width, info.height) == (64, 32)
+    assert (info.width, info.height) == (128, 64)
     report = read_report(tmp_path / "lat.json")
     assert [f.nfe for f in report.frames][:9:8] == [3, 3]  # frames 0 and 8 are keyframes
     assert report.budget_ms == 1000.0 and report.meta["options"]["keyframe_interval"] == 8
@@ -220,9 +221,19 @@ def test_demo_renders_the_examples(tiny_checkpoint: Path, tmp_path: Path) -> Non
               "--threads", "1"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    info = probe_video(tmp_path / "demo.mp4")
-    assert info.num_frames == 130 and info.fps == pytest.approx(30.0)
-    assert len(read_report(tmp_path / "demo_latency.json").frames) == 130
+    from signgen.gloss import Lexicon, glosses_to_poses
+    from signgen.io.image import read_image
+    from signgen.metrics import region_psnr
+
+    sentence = glosses_to_poses("KLEINE KINDER ESSEN PIZZA", language="sgg",
+                                lexicon=Lexicon.default(), fps=25.0)  # fmt: skip
+    video = read_video(tmp_path / "demo.mp4")
+    assert len(video.frames) == sentence.num_frames and video.fps == pytest.approx(25.0)
+    assert video.frames.shape[1:] == (256, 512, 3)  # the skeleton, then the interpreter
+    # The real interpreter, not a drawing of someone: frame 0 is her photo.
+    photo = read_image(REPO / "examples" / "signer.png", size=256)
+    assert region_psnr(video.frames[0][:, 256:], photo) > 30
+    assert len(read_report(tmp_path / "demo_latency.json").frames) == sentence.num_frames
     assert (tmp_path / "demo_latency.png").is_file()
     assert str(tmp_path / "demo.mp4") in "".join(result.output.split())
 

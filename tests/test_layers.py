@@ -21,6 +21,7 @@ RANKS: dict[str, int] = {
     "synth": 3,
     "extract": 3,
     "cond": 4,
+    "person": 4,
     "model": 5,
     "path": 5,
     "sampler": 5,
@@ -35,6 +36,7 @@ RANKS: dict[str, int] = {
     "render": 9,
     "batch": 10,
     "bench": 10,
+    "realeval": 10,
     "cli": 11,
 }
 # Pairs that the layer ranks alone would allow but DESIGN.md forbids.

@@ -96,13 +96,25 @@ def bench_command(
         bool,
         typer.Option("--memory", help="Instead of the rows: peak RSS rendering N and 4N frames."),
     ] = False,
+    size: Annotated[
+        int | None,
+        typer.Option(
+            help="Instead of the rows: the real-pixel path at SIZE px (a real photo and "
+            "recording), the product's 1 NFE warm start beside the 50-step sampler."
+        ),
+    ] = None,
 ) -> None:
     """Measure ms/frame and quality of every sampler row on one held-out synthetic clip.
 
     Example: signgen bench --frames 300 --frames-50 30 --report bench.json --plot bench.png
+
+    Real-pixel path: signgen bench --size 256 --report bench256.json
     """
     from signgen.bench import BenchConfig
 
+    if size is not None:
+        _real(checkpoint, size, dtype, threads, report)
+        return
     try:
         config = BenchConfig(
             checkpoint, frames=frames, frames_50=frames_50, clip=clip, device=device,
@@ -153,3 +165,33 @@ def _memory(config: BenchConfig, report_path: Path | None) -> None:
     _show(memory_table(result))
     if report_path is not None:
         out_console.print(f"wrote {write_memory(result, report_path)}")
+
+
+def _real(checkpoint: Path, size: int, dtype: str, threads: int, report: Path | None) -> None:
+    from rich.table import Table
+
+    from signgen.bench.real import FAST, SLOW, run_real_bench, write_real_bench
+
+    try:
+        with console.status(f"timing the real-pixel path at {size} px"):
+            bench = run_real_bench(checkpoint, size, dtype=dtype, threads=threads)
+        if report is not None:
+            write_real_bench(bench, report)
+    except SigngenError as error:
+        fail(error)
+        return
+    table = Table(title=f"real-pixel path at {size}x{size} ({bench.machine.get('cpu', '?')}, "
+                        f"{bench.machine.get('dtype', '?')})")  # fmt: skip
+    for column in ("row", "NFE/frame", "p50 ms", "p95 ms", "fps", "compose ms", "network ms"):
+        table.add_column(column, justify="left" if column == "row" else "right")
+    for row in bench.rows:
+        network = sum(row.stage_ms[s] for s in ("pose", "cond", "sample", "decode"))
+        table.add_row(row.name, f"{row.nfe_per_frame:.2f}", f"{row.p50_ms:.1f}",
+                      f"{row.p95_ms:.1f}", f"{1000 / row.p50_ms:.1f}",
+                      f"{row.stage_ms['compose']:.1f}", f"{network:.1f}")  # fmt: skip
+    out_console.print(table)
+    out_console.print(
+        f"{SLOW} / {FAST} at p50: {bench.speedup:.1f}x (measured in this run)", highlight=False
+    )
+    if report is not None:
+        out_console.print(f"wrote {report}", highlight=False)

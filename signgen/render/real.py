@@ -21,6 +21,7 @@ import torch
 from signgen.errors import ImageError
 from signgen.person.compose import Composite, PersonScene
 from signgen.person.segment import person_mask
+from signgen.pose.layouts import LEFT_HAND, LEFT_WRIST, RIGHT_HAND, RIGHT_WRIST
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
 from signgen.render.poses import prepare_poses
@@ -179,11 +180,16 @@ def blend_fill(composite: Composite, generated: np.ndarray) -> np.ndarray:
 
 def ease_in(poses: PoseSequence, reference_pose: PoseSequence, seconds: float) -> PoseSequence:
     """``poses`` whose first frame is moved onto the reference's own pose (points seen in
-    both), the offset fading out over ``seconds`` (a half cosine): the clip starts exactly as
-    the photo and eases into the sequence."""
+    both; hand points the reference lacks move with their wrist), the offset fading out over
+    ``seconds`` (a half cosine): the clip starts exactly as the photo and eases into the
+    sequence."""
     span = max(1, int(round(seconds * poses.fps)))
     both = (poses.conf[0] > 0) & (reference_pose.conf[0] > 0)
     offset = np.where(both[:, None], reference_pose.xy[0] - poses.xy[0], 0.0)
+    for hand, wrist in ((LEFT_HAND, LEFT_WRIST), (RIGHT_HAND, RIGHT_WRIST)):
+        if both[wrist]:  # a hand the reference does not show follows its wrist
+            unseen = np.arange(hand.start, hand.stop)[~both[hand]]
+            offset[unseen] = offset[wrist]
     count = min(span, poses.num_frames)
     weight = 0.5 + 0.5 * np.cos(np.pi * np.arange(count) / span)
     xy = poses.xy.copy()
