@@ -141,7 +141,7 @@ def test_a_moved_forearm_carries_its_own_pixels_to_the_target(
     keep = (composite.moved[ty, tx] > 0.999) & (composite.fill[ty, tx] < 1e-3)
     assert keep.sum() > 10
     diff = np.abs(composite.image[ty[keep], tx[keep]].astype(int) - image[ys[keep], xs[keep]])
-    assert diff.max() <= 2
+    assert diff.max() <= 8 and diff.mean() <= 2  # moved pixels are softened a little
     # Far from the arm nothing changed.
     assert (composite.image[:, :20] == image[:, :20]).all()
 

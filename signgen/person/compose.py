@@ -1,10 +1,11 @@
 """`PersonScene`: a reference photo prepared once per clip, composed into any target pose.
 
-Prepared once: the person mask, the part masks, two plates (the reference with the person
-removed, for a moved head or torso; the reference with the arms and hands removed, for what
-lies behind a moved limb), the colours of the skin and of each limb. Per frame: every part
+Prepared once: the person mask, the part masks, two plates (the reference with the arms and
+hands removed, for what lies behind a moved limb or torso; that plate with the head removed
+too, for a moved head), the colours of the skin and of each limb. Per frame: every part
 gets its transform (jitter-ramped); still parts keep their reference pixels exactly; moved
-parts are lifted off onto the plate and pasted at their target place, back to front. Where
+parts are lifted off onto the plate and pasted at their target place, back to front, and
+what moved is softened a little (`SOFTEN`). Where
 the target shape of a moved part has no reference pixels (a hand out of view in the
 reference, a limb that left the frame) the composite paints the part's colour and marks the
 pixel in ``fill``: the generator's share.
@@ -35,6 +36,10 @@ JITTER = 0.035
 """A part moves only once its points moved more than this share of the shoulder width (about
 3.5 px at 256 px for a half-body shot): MediaPipe's shake on a still signer stays below it."""
 MIN_PERSON = 0.02  # share of the image the person mask must cover
+SOFTEN = 1 / 128
+"""What moved is softened by a Gaussian of this share of the frame size (2 px at 256): a
+moving limb is motion-blurred on camera, and a rigidly moved part's hard edge is never
+exactly where the real one is; what stood still keeps its sharp reference pixels."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,7 +95,6 @@ class PersonScene:
         self.masks = part_masks(self.xy, self.conf, self.person)
         limbs = np.sum([self.masks[p.name] for p in MOVABLE], axis=0)
         self.body_plate = inpaint_plate(reference, limbs).astype(np.float32)
-        self.background = inpaint_plate(reference, self.person, grow=5).astype(np.float32)
         self.skin = _skin_colour(reference, self.xy, self.conf, self.masks)
         self.colours = _part_colours(reference, self.masks, self.skin)
         # What shows where a moved head was: the body continued into it (the neck, the hair's
@@ -120,9 +124,9 @@ class PersonScene:
                 self._paint(part, xy, conf, canvas, fill, moved)
         # Lift every moved part off first (onto what lies behind it), then paste back to front.
         for part, _ in placed:
-            under = {"torso": self.background, "head": self.head_plate}.get(
-                part.kind, self.body_plate
-            )
+            # The torso's lift shows the body plate: a turned trunk keeps its arms' plate
+            # behind it rather than opening onto the empty background.
+            under = self.head_plate if part.kind == "head" else self.body_plate
             x0, y0, x1, y1 = self._box_of(part)
             lift = self._lifts[part.name][y0:y1, x0:x1]
             region = canvas[y0:y1, x0:x1]
@@ -146,6 +150,7 @@ class PersonScene:
             region = canvas[y0:y1, x0:x1]
             region += alpha[..., None] * (pixels - region)
             np.maximum(moved[y0:y1, x0:x1], alpha, out=moved[y0:y1, x0:x1])
+        _soften(canvas, moved, SOFTEN * size)
         image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
         return Composite(image, fill, moved, weights)
 
@@ -240,6 +245,18 @@ def _warp(image: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.n
         image, matrix.astype(np.float32), shape, flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
     )  # fmt: skip
+
+
+def _soften(canvas: np.ndarray, moved: np.ndarray, sigma: float) -> None:
+    """Blend ``canvas`` (float32 [S, S, 3], in place) towards its Gaussian blur where
+    ``moved`` (float32 [S, S] in [0, 1]) says it was changed."""
+    box = _box(moved, moved.shape[0], margin=int(3 * sigma) + 1)
+    if box is None or sigma <= 0:
+        return
+    x0, y0, x1, y1 = box
+    region = canvas[y0:y1, x0:x1]
+    blurred = cv2.GaussianBlur(region, (0, 0), sigma)
+    region += moved[y0:y1, x0:x1, None] * (blurred - region)
 
 
 def _cover(fill: np.ndarray, alpha: np.ndarray, missing: np.ndarray | None) -> None:
