@@ -19,6 +19,7 @@ import numpy as np
 
 from signgen.errors import ConfigError
 from signgen.io.atomic import replace_via_temp
+from signgen.report import STAGES
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH_REFERENCE = REPO / "examples" / "signer.png"
@@ -103,10 +104,9 @@ def run_real_bench(
             timings[name].extend(timed)
     rows = []
     for name, timed in timings.items():
-        stages = ("pose", "cond", "sample", "decode", "compose", "encode")
         rows.append(RealBenchRow(
             name, float(np.mean([t.nfe for t in timed])), [t.total_ms for t in timed],
-            {s: float(np.mean([t.stage_ms(s) for t in timed])) for s in stages},
+            {s: float(np.mean([t.stage_ms(s) for t in timed])) for s in STAGES},
         ))  # fmt: skip
     return RealBench(size, machine_info(network.device, network.dtype), rows)
 

@@ -12,7 +12,6 @@ import cv2
 import numpy as np
 import torch
 
-from signgen.errors import ImageError
 from signgen.io.video import VideoInfo
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
@@ -54,15 +53,9 @@ def render_to_video(
     video's frame size (frames of another size are resized to it); the renderer's by default.
     ``renderer``: a `Renderer`, or a `PersonRenderer` (the real-pixel path).
     """
-    if reference_pose is None and isinstance(renderer, PersonRenderer):
-        raise ImageError("the real-pixel path needs the reference's own pose")
-    if isinstance(renderer, PersonRenderer):
-        assert reference_pose is not None
-        clip: ClipStream | PersonClip = renderer.render_clip(
-            reference, poses, options, reference_pose=reference_pose
-        )
-    else:
-        clip = renderer.render_clip(reference, poses, options, reference_pose=reference_pose)
+    clip: ClipStream | PersonClip = renderer.render_clip(
+        reference, poses, options, reference_pose=reference_pose
+    )
     size = size or renderer.size
     prepared = rescale(clip.poses, size)
     writer = VideoWriter(out, clip.fps, 2 * size if show_skeleton else size, size)

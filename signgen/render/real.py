@@ -60,7 +60,7 @@ class PersonRenderer:
         poses: PoseSequence,
         options: RenderOptions,
         *,
-        reference_pose: PoseSequence,
+        reference_pose: PoseSequence | None,
         person: np.ndarray | None = None,
         ease_seconds: float = EASE_SECONDS,
     ) -> PersonClip:
@@ -74,6 +74,8 @@ class PersonRenderer:
         size = self.size
         if reference.shape != (size, size, 3) or reference.dtype != np.uint8:
             raise ImageError(f"the reference must be uint8 [{size}, {size}, 3]")
+        if reference_pose is None:
+            raise ImageError("the real-pixel path needs the reference's own pose")
         clock = self.network.clock
         start = clock.now_ms()
         prepared = prepare_poses(poses, size, reference_pose, options, anchor="first")
