@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -144,6 +145,31 @@ def test_a_moved_forearm_carries_its_own_pixels_to_the_target(
     assert diff.max() <= 8 and diff.mean() <= 2  # moved pixels are softened a little
     # Far from the arm nothing changed.
     assert (composite.image[:, :20] == image[:, :20]).all()
+
+
+def test_a_moved_head_carries_the_face_sharp_and_stretches_its_surroundings(
+    signer: tuple[np.ndarray, ...],
+) -> None:
+    image, xy, conf, person = signer
+    scene = PersonScene(image, xy, conf, person)
+    target = xy.copy()
+    shift = np.array([6.0, 0.0], np.float32)  # a whole-pixel shift: exact pixels expected
+    target[list(range(11))] += shift
+    composite = scene.compose(target, conf)
+    assert composite.weights["head"] == 1.0 and composite.weights["torso"] == 0.0
+    # The face's core follows the head exactly: the same pixels, not blurred or repainted.
+    whole = np.abs(scene._follow["head"] - 1.0) < 1e-4  # pixels that follow the head fully
+    core = (scene.masks["head"] > 0.999)[:, :-6] & whole[:, 6:]
+    ys, xs = np.nonzero(core)
+    assert len(ys) > 30
+    moved_face = composite.image[ys, xs + 6].astype(int)
+    assert np.abs(moved_face - image[ys, xs]).max() <= 1
+    # No hole opens behind the head: nothing is painted for the generator.
+    assert composite.fill.max() == 0.0
+    # Far from the person the backdrop is untouched.
+    far = cv2.GaussianBlur(person, (0, 0), 8) < 1e-4
+    assert far.sum() > 100
+    assert (composite.image[far] == image[far]).all()
 
 
 def test_the_scene_refuses_a_reference_without_a_person(signer: tuple[np.ndarray, ...]) -> None:

@@ -1,14 +1,15 @@
 """`PersonScene`: a reference photo prepared once per clip, composed into any target pose.
 
-Prepared once: the person mask, the part masks, two plates (the reference with the arms and
-hands removed, for what lies behind a moved limb or torso; that plate with the head removed
-too, for a moved head), the colours of the skin and of each limb. Per frame: every part
-gets its transform (jitter-ramped); still parts keep their reference pixels exactly; moved
-parts are lifted off onto the plate and pasted at their target place, back to front, and
-what moved is softened a little (`SOFTEN`). Where
-the target shape of a moved part has no reference pixels (a hand out of view in the
-reference, a limb that left the frame) the composite paints the part's colour and marks the
-pixel in ``fill``: the generator's share.
+Prepared once: the person mask, the part masks, the body plate (the reference with the arms
+and hands removed and inpainted: what lies behind a moved limb), how strongly each pixel
+follows the head and the trunk, the colours of the skin and of each limb. Per frame: every
+part gets its transform (jitter-ramped); still parts keep their reference pixels exactly. The
+head and trunk move as one smooth backward warp (their surroundings stretch a little, nothing
+tears, the face stays sharp); moved limbs and hands are lifted off onto the body plate and
+pasted at their target place, back to front, and softened a little (`SOFTEN`: motion blur).
+Where the target shape of a moved limb or hand has no reference pixels (a hand out of view in
+the reference, a limb that left the frame) the composite paints the part's colour and marks
+the pixel in ``fill``: the generator's share.
 """
 
 from __future__ import annotations
@@ -37,9 +38,13 @@ JITTER = 0.035
 3.5 px at 256 px for a half-body shot): MediaPipe's shake on a still signer stays below it."""
 MIN_PERSON = 0.02  # share of the image the person mask must cover
 SOFTEN = 1 / 128
-"""What moved is softened by a Gaussian of this share of the frame size (2 px at 256): a
-moving limb is motion-blurred on camera, and a rigidly moved part's hard edge is never
-exactly where the real one is; what stood still keeps its sharp reference pixels."""
+"""What a moved limb or hand covers is softened by a Gaussian of this share of the frame size
+(2 px at 256): a moving limb is motion-blurred on camera, and a rigidly moved part's hard edge
+is never exactly where the real one is; what stood still keeps its sharp reference pixels."""
+BODY_KINDS = ("torso", "head")  # moved by one smooth warp, not lifted off
+BODY_REACH = 0.12
+"""How far (a share of the shoulder width) the head's and trunk's motion spreads beyond their
+outline into what surrounds them."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,10 +102,17 @@ class PersonScene:
         self.body_plate = inpaint_plate(reference, limbs).astype(np.float32)
         self.skin = _skin_colour(reference, self.xy, self.conf, self.masks)
         self.colours = _part_colours(reference, self.masks, self.skin)
-        # What shows where a moved head was: the body continued into it (the neck, the hair's
-        # surroundings), not the empty background.
-        self.head_plate = inpaint_plate(self.body_plate.astype(np.uint8), self.masks["head"])
-        self.head_plate = self.head_plate.astype(np.float32)
+        # How strongly each pixel follows the head and the trunk: their masks (the arms ride
+        # with the trunk until they move themselves) spread a little into the background, so
+        # a moved body stretches what surrounds it instead of tearing from it.
+        reach = BODY_REACH * scale
+        head = cv2.GaussianBlur(self.masks["head"], (0, 0), reach)
+        trunk = cv2.GaussianBlur(self.person - self.masks["head"], (0, 0), reach)
+        envelope = np.maximum(self.person, head + trunk) / np.maximum(head + trunk, 1e-6)
+        self._follow = {"head": head * envelope, "torso": trunk * envelope}
+        self._grid = np.meshgrid(
+            np.arange(size, dtype=np.float32), np.arange(size, dtype=np.float32)
+        )
         self._image = reference.astype(np.float32)
         self._boxes = {p.name: _box(_grow(self.masks[p.name]), size) for p in PARTS}
         self._lifts = {p.name: _grow(self.masks[p.name]) for p in PARTS}
@@ -112,6 +124,7 @@ class PersonScene:
         canvas = self._image.copy()
         fill = np.zeros((size, size), np.float32)
         moved = np.zeros((size, size), np.float32)
+        soft = np.zeros((size, size), np.float32)
         weights: dict[str, float] = {}
         placed: list[tuple[Part, np.ndarray]] = []
         for part in PARTS:
@@ -122,18 +135,27 @@ class PersonScene:
             elif self._boxes[part.name] is None and part.kind in ("limb", "hand"):
                 weights[part.name] = 1.0  # out of the reference's view: drawn in its colour
                 self._paint(part, xy, conf, canvas, fill, moved)
-        # Lift every moved part off first (onto what lies behind it), then paste back to front.
+        body = [(part, matrix) for part, matrix in placed if part.kind in BODY_KINDS]
+        placed = [(part, matrix) for part, matrix in placed if part.kind not in BODY_KINDS]
+        flow = self._body_flow(body) if body else None
+        if flow is not None:  # the head and trunk move as one smooth, tear-free field
+            canvas = _remap(canvas, flow)
+            changed = np.hypot(flow[0] - self._grid[0], flow[1] - self._grid[1])
+            np.maximum(moved, np.clip(changed, 0.0, 1.0), out=moved)
+        # Lift every moved limb off first (onto what lies behind it), then paste back to front.
         for part, _ in placed:
-            # The torso's lift shows the body plate: a turned trunk keeps its arms' plate
-            # behind it rather than opening onto the empty background.
-            under = self.head_plate if part.kind == "head" else self.body_plate
             x0, y0, x1, y1 = self._box_of(part)
-            lift = self._lifts[part.name][y0:y1, x0:x1]
+            if flow is None:
+                lift = self._lifts[part.name][y0:y1, x0:x1]
+                under = self.body_plate[y0:y1, x0:x1]
+            else:  # where the limb and the body behind it are once the body has moved
+                window = (flow[0][y0:y1, x0:x1], flow[1][y0:y1, x0:x1])
+                lift = _remap(self._lifts[part.name], window)
+                under = _remap(self.body_plate, window)
             region = canvas[y0:y1, x0:x1]
-            region += lift[..., None] * (under[y0:y1, x0:x1] - region)
+            region += lift[..., None] * (under - region)
             np.maximum(moved[y0:y1, x0:x1], lift, out=moved[y0:y1, x0:x1])
         for part, matrix in placed:
-            source = self.body_plate if part.kind == "torso" else self._image
             box = self._target_box(part, matrix, xy, conf)
             if box is None:
                 continue
@@ -141,16 +163,15 @@ class PersonScene:
             sx0, sy0, sx1, sy1 = self._box_of(part)
             local = _shift(matrix, (sx0, sy0), (x0, y0))
             shape = (x1 - x0, y1 - y0)
-            pixels = _warp(source[sy0:sy1, sx0:sx1], local, shape)
+            pixels = _warp(self._image[sy0:sy1, sx0:sx1], local, shape)
             alpha = _warp(self.masks[part.name][sy0:sy1, sx0:sx1], local, shape)
-            missing = None
-            if part.kind in ("limb", "hand"):
-                alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box)
+            alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box)
             _cover(fill[y0:y1, x0:x1], alpha, missing)
             region = canvas[y0:y1, x0:x1]
             region += alpha[..., None] * (pixels - region)
             np.maximum(moved[y0:y1, x0:x1], alpha, out=moved[y0:y1, x0:x1])
-        _soften(canvas, moved, SOFTEN * size)
+            np.maximum(soft[y0:y1, x0:x1], alpha, out=soft[y0:y1, x0:x1])
+        _soften(canvas, soft, SOFTEN * size)
         image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
         return Composite(image, fill, moved, weights)
 
@@ -178,6 +199,18 @@ class PersonScene:
         region += shape[..., None] * (self.colours[part.name] - region)
         _cover(fill[y0:y1, x0:x1], shape, shape)
         np.maximum(moved[y0:y1, x0:x1], shape, out=moved[y0:y1, x0:x1])
+
+    def _body_flow(self, body: list[tuple[Part, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """The backward map (map_x, map_y: float32 [S, S]) moving the head and trunk by their
+        transforms, each weighted by how much a pixel follows it."""
+        gx, gy = self._grid
+        dx = np.zeros_like(gx)
+        dy = np.zeros_like(gy)
+        for part, matrix in body:
+            follow = self._follow[part.name]
+            dx += follow * (matrix[0, 0] * gx + matrix[0, 1] * gy + matrix[0, 2] - gx)
+            dy += follow * (matrix[1, 0] * gx + matrix[1, 1] * gy + matrix[1, 2] - gy)
+        return gx - dx, gy - dy
 
     def _box_of(self, part: Part) -> tuple[int, int, int, int]:
         box = self._boxes[part.name]
@@ -245,6 +278,14 @@ def _warp(image: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.n
         image, matrix.astype(np.float32), shape, flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0),
     )  # fmt: skip
+
+
+def _remap(image: np.ndarray, flow: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``image`` (float32 [h, w] or [h, w, 3]) sampled at the backward map ``flow``
+    (map_x, map_y float32 [H, W]); outside the image its edge repeats."""
+    out: np.ndarray = cv2.remap(image, flow[0], flow[1], cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    return out
 
 
 def _soften(canvas: np.ndarray, moved: np.ndarray, sigma: float) -> None:
