@@ -60,8 +60,9 @@ function plot() {
   g.strokeStyle = "#2a62c9";
   g.lineWidth = 1.5;
   g.beginPath();
+  const last = Math.max(latencies.length - 1, 1);
   latencies.forEach((ms, i) => {
-    const x = (i / 199) * width;
+    const x = (i / last) * width;
     const y = height - (ms / top) * height;
     if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
   });
