@@ -69,7 +69,7 @@ class PoseQueue:
             kept = len(self._frames) - min(self._tail, len(self._frames))
             start = self._frames[kept - 1] if kept else self.current
             into = self._between(start, chunk[0])
-            back = self._between(chunk[-1], self.rest)
+            back = self._to_rest(chunk[-1])
             total = kept + len(into) + len(chunk) + len(back)
             if total > self.max_frames:
                 seconds = self.max_frames / self.fps
@@ -96,9 +96,13 @@ class PoseQueue:
         """Drop what is queued; the signer eases back to rest from where it is."""
         with self._lock:
             self._frames.clear()
-            back = self._between(self.current, self.rest)
+            back = self._to_rest(self.current)
             self._frames.extend(back)
             self._tail = len(back)
+
+    def _to_rest(self, a: PoseFrame) -> list[PoseFrame]:
+        """The way from ``a`` back to rest, ending exactly at the rest pose."""
+        return [*self._between(a, self.rest), self.rest]
 
     def _between(self, a: PoseFrame, b: PoseFrame) -> list[PoseFrame]:
         """The eased in-between frames from ``a`` to ``b`` (none when they coincide)."""
