@@ -68,6 +68,13 @@ def test_page_connects_shows_frames_and_signs(live_server: str, tmp_path: Path) 
                 " if (d[i + 2] > 150 && d[i] < 120) blue++; return blue; })()"
             )
             assert plotted > 50  # the latency line is drawn
+            if SCREENSHOT:  # the picture in docs/: a longer plot, mid-sentence
+                page.wait_for_function("Number(document.body.dataset.frames) >= 60")
+                page.fill("#gloss", "KLEINE KINDER ESSEN PIZZA")
+                page.click("#sign")
+                page.wait_for_function(
+                    "document.getElementById('current-gloss').textContent === 'ESSEN'"
+                )
             page.screenshot(path=SCREENSHOT or str(tmp_path / "page.png"))
 
             page.fill("#gloss", "FOO")
