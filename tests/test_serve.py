@@ -237,3 +237,33 @@ def test_token_is_required_when_set(tiny_checkpoint: Path) -> None:
             ws.send(json.dumps({"type": "start", "reference": "synthetic"}))
             assert _next(ws, "ready")["size"] == 32
             assert _image(_next(ws, "frame")).shape == (32, 32, 3)
+
+
+def test_the_serve_command_starts_a_server(tiny_checkpoint: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from serve_helpers import free_port
+
+    port = free_port()
+    command = [
+        sys.executable, "-c", "from signgen.cli import main; main()", "serve",
+        "--port", str(port), "--checkpoint", str(tiny_checkpoint), "--max-streams", "2",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.2)
+        assert health["size"] == 32 and health["max_streams"] == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert server.returncode is not None

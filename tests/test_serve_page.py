@@ -16,6 +16,7 @@ from PIL import Image
 CHROMIUM = os.environ.get("SIGNGEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOT = os.environ.get("SIGNGEN_SCREENSHOT")  # where to save the page (docs/serve_page.png)
 TIMEOUT_MS = 120_000
+DATA = Path(__file__).parent / "data"
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).is_file(), reason=f"no Chromium at {CHROMIUM} (make test installs it)"
@@ -84,5 +85,15 @@ def test_page_connects_shows_frames_and_signs(live_server: str, tmp_path: Path) 
             )
             assert "no sign" in page.inner_text("#message")
             assert page.get_attribute("#status", "data-state") == "open"
+
+            # An uploaded photo becomes the signer (scaled in the page, framed by the server).
+            page.set_input_files("#upload", str(DATA / "fake_human_256.png"))
+            page.wait_for_function(
+                "document.getElementById('message').textContent.startsWith('ready')"
+            )
+            count = int(page.evaluate("document.body.dataset.frames"))
+            page.wait_for_function(f"Number(document.body.dataset.frames) >= {count + 3}")
+            uploaded = _shown(page.get_attribute("#frame", "src") or "")
+            assert np.abs(uploaded.astype(np.float32) - first).mean() > 5.0  # another signer
         finally:
             browser.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import secrets
 import tempfile
 import time
@@ -31,6 +32,7 @@ from signgen.serve.service import REFERENCES, LiveService, ServeConfig
 STATIC = Path(__file__).parent / "static"
 MAX_POSE_FILE_BYTES = 8 * 1024 * 1024
 POSE_SUFFIXES = (".pose", ".json", ".csv")
+log = logging.getLogger("signgen.serve")
 UNAUTHORIZED = 1008  # WebSocket close code: policy violation
 BUSY = 1013  # WebSocket close code: try again later
 
@@ -52,6 +54,7 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
     app = FastAPI(title="signgen live", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     numbers = itertools.count(1)
+    connected: set[int] = set()  # open streams, started or not
 
     def allowed(given: str | None) -> bool:
         return config.token is None or (
@@ -131,12 +134,13 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
             return
         await socket.accept()
         live = state["service"]
-        if len(live.scheduler) >= config.max_streams:
+        if len(connected) >= config.max_streams:
             message = f"the server is full ({config.max_streams} streams): try again later"
             await socket.send_json({"type": "error", "message": message})
             await socket.close(code=BUSY)
             return
         client = LiveStream(next(numbers), asyncio.get_running_loop())
+        connected.add(client.number)
         sender = asyncio.create_task(_send_loop(socket, client))
         limit = _RateLimit(config.messages_per_s)
         try:
@@ -153,9 +157,13 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
                     await _handle(live, client, parsed)
                 except SigngenError as error:
                     client.tell("error", message=error.message)
+                except Exception as error:  # noqa: BLE001  # a bug must not end the stream
+                    log.exception("a stream message failed")
+                    client.tell("error", message=f"internal error: {type(error).__name__}")
         except WebSocketDisconnect:
             pass
         finally:
+            connected.discard(client.number)
             client.closed = True
             live.scheduler.remove(client)
             sender.cancel()
@@ -168,8 +176,6 @@ async def _handle(
 ) -> None:
     """Act on one valid client message."""
     if isinstance(message, Start):
-        if client.signer is None and len(live.scheduler) >= live.config.max_streams:
-            raise ConfigError(f"the server is full ({live.config.max_streams} streams)")
         image = await asyncio.to_thread(live.reference, message)
         client.signer = await asyncio.to_thread(live.new_signer, image, message)
         live.scheduler.add(client)

@@ -123,9 +123,16 @@ $("language").addEventListener("change", startWithPick);
 $("upload").addEventListener("change", () => {
   const file = $("upload").files[0];
   if (!file) return;
-  const reader = new FileReader();
-  reader.onload = () => start({ image: reader.result });
-  reader.readAsDataURL(file);
+  // Scaled down here (the server frames it to the model's size anyway): phone photos stay
+  // far below the message size limit.
+  createImageBitmap(file).then((bitmap) => {
+    const scale = Math.min(1, 768 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    start({ image: canvas.toDataURL("image/jpeg", 0.92) });
+  }, () => say("error: that file is not an image this browser can read"));
 });
 $("gloss-form").addEventListener("submit", (event) => {
   event.preventDefault();
