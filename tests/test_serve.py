@@ -267,3 +267,42 @@ def test_the_serve_command_starts_a_server(tiny_checkpoint: Path) -> None:
         server.terminate()
         server.wait(timeout=60)
     assert server.returncode is not None
+
+
+def test_a_slow_step_skips_poses_instead_of_falling_behind(tiny_checkpoint: Path) -> None:
+    """Steps three times longer than the frame period: each frame jumps the pose clock ahead
+    (the queue drains at real time) and frames are due a whole step apart, not queued up."""
+    import time
+
+    from signgen.serve import LiveService, ServeConfig
+    from signgen.serve.protocol import Start
+
+    service = LiveService(ServeConfig(checkpoint=tiny_checkpoint, fps=50.0))
+    step = service.renderer.render_step
+
+    def slow_step(*args: Any) -> Any:
+        time.sleep(0.06)  # three 20 ms periods
+        return step(*args)
+
+    service.renderer.render_step = slow_step  # type: ignore[method-assign]
+    start = Start(type="start", reference="synthetic", language="sgg")
+    signer = service.new_signer(service.reference(start), start)
+    poses, _ = service.gloss_poses(signer, "KLEINE KINDER ESSEN PIZZA", "sgg")
+    signer.queue.append(poses)
+
+    async def scenario() -> list[dict[str, Any]]:
+        stream = LiveStream(1, asyncio.get_running_loop())
+        stream.signer = signer
+        service.scheduler.add(stream)
+        service.scheduler.start()
+        try:
+            return [json.loads(await stream.next_message()) for _ in range(8)]
+        finally:
+            await asyncio.to_thread(service.scheduler.stop)
+
+    frames = asyncio.run(scenario())
+    queued = [f["queued"] for f in frames]
+    due = [f["due_ms"] for f in frames]
+    assert all(a - b >= 3 for a, b in zip(queued[1:], queued[2:], strict=False)), queued
+    assert all(b - a >= 59.0 for a, b in zip(due[1:], due[2:], strict=False)), due
+    assert all(f["latency_ms"] < 60 + 20 + 500 for f in frames[1:])  # never a backlog
