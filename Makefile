@@ -19,6 +19,14 @@ $(STAMP): pyproject.toml constraints-cpu.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# The live page's test drives Debian's Chromium through Playwright (Playwright downloads no
+# browser); installed here when missing (needs root, or sudo).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+
 demo: $(STAMP)
 	$(BIN)/signgen demo
 
@@ -29,7 +37,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q -p no:cacheprovider --timeout 900
 
 test: lint typecheck pytest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,15 @@ def batch_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "bad.png").write_text("not an image\n")
     (folder / "broken.pose").write_bytes(b"\x00" * 64)
     return folder
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """A real `signgen serve` app (the shipped 128 px checkpoint) on a free localhost port;
+    yields ``host:port``."""
+    from serve_helpers import running_server
+
+    from signgen.serve import ServeConfig
+
+    with running_server(ServeConfig(fps=25.0, max_streams=4)) as address:
+        yield address

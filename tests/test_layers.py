@@ -37,6 +37,7 @@ RANKS: dict[str, int] = {
     "batch": 10,
     "bench": 10,
     "realeval": 10,
+    "serve": 10,
     "cli": 11,
 }
 # Pairs that the layer ranks alone would allow but DESIGN.md forbids.

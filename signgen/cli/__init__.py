@@ -12,6 +12,7 @@ from signgen.cli import (
     gloss,  # noqa: F401, E402
     poses,  # noqa: F401, E402
     render,  # noqa: F401, E402
+    serve,  # noqa: F401, E402
     synth,  # noqa: F401, E402
     train,  # noqa: F401, E402
 )

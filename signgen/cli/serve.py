@@ -1,0 +1,91 @@
+"""`signgen serve`: the live server (WebSocket stream, offline renders, browser page)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from signgen.cli.app import app, console, fail
+from signgen.errors import ConfigError, SigngenError
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_CHECKPOINT = REPO / "checkpoints" / "rpfm-128"
+WS_MAX_BYTES = 4 * 1024 * 1024  # the transport's cap; the app refuses messages over 2 MiB itself
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    checkpoint: Annotated[
+        Path,
+        typer.Option(
+            help="Model checkpoint folder (config.json + safetensors).",
+            show_default="checkpoints/rpfm-128",
+        ),
+    ] = DEFAULT_CHECKPOINT,
+    fps: Annotated[float, typer.Option(help="Frame rate of every stream.")] = 25.0,
+    max_streams: Annotated[int, typer.Option(help="Open streams at most.")] = 8,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SIGNGEN_TOKEN",
+            help="Require this token (?token= on the page and stream, or a Bearer header).",
+        ),
+    ] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    dtype: Annotated[
+        str, typer.Option(help="auto (bf16 where the hardware runs it natively), bf16 or fp32.")
+    ] = "auto",
+    threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
+) -> None:
+    """Serve live rendering: a browser page at /, a WebSocket stream at /stream, POST /render
+    (reference + poses or gloss -> mp4) and GET /health.
+
+    Example: signgen serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    import uvicorn
+
+    from signgen.serve import ServeConfig, create_app
+
+    try:
+        if not 0 < port < 65536:
+            raise ConfigError(f"port must be in 1..65535, got {port}")
+        config = ServeConfig(
+            checkpoint=checkpoint,
+            device=device,
+            dtype=dtype,  # type: ignore[arg-type]  # checked when the model loads
+            threads=threads,
+            fps=fps,
+            max_streams=max_streams,
+            token=token,
+        )
+        if not (checkpoint / "config.json").is_file():
+            raise ConfigError("no checkpoint here (config.json is missing)", path=checkpoint)
+    except SigngenError as error:
+        fail(error)
+        return
+    if not _loopback(host) and token is None:
+        console.print(
+            f"[yellow]warning:[/] listening on {host} without a token: anyone who can reach "
+            "this port can use the model (set --token)",
+            highlight=False,
+        )
+    console.print(f"signgen live: http://{host}:{port}/  (Ctrl-C stops)", highlight=False)
+    uvicorn.run(
+        create_app(config), host=host, port=port, ws_max_size=WS_MAX_BYTES, log_level="warning"
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
