@@ -38,8 +38,9 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 FOLDER_MODE = 0o777 & ~_umask()
 TEMP_SUFFIX = ".partial"
-# What `tempfile` puts between prefix and suffix.
-_RANDOM = re.compile(r"[a-z0-9_]{8}")
+# What `tempfile` puts between prefix and suffix (never a dot: a name that continues NAME with
+# ".more" is another output's temporary).
+_RANDOM = re.compile(r"[a-z0-9_]+")
 
 
 def is_temp_of(entry: str, name: str) -> bool:

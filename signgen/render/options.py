@@ -19,7 +19,7 @@ WARM_STARTS: tuple[WarmStart, ...] = get_args(WarmStart)
 Smoothing = Literal["savgol", "one_euro", "none"]
 SMOOTHINGS: tuple[Smoothing, ...] = get_args(Smoothing)
 # Solver steps per frame: beyond this the result no longer changes and a clip takes hours.
-MAX_STEPS = 100
+MAX_STEPS = 64  # the batch manifest allows the same
 
 
 @dataclass(frozen=True)
