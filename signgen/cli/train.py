@@ -102,9 +102,10 @@ def autoencoder_command(
     try:
         from signgen.train import AutoencoderTrainConfig, build_config, train_autoencoder
 
+        settings = build_config(AutoencoderTrainConfig, config, options)
         _check_checkpoint_out(out, init)
         with stop_cleanly_on_sigterm():
-            _report(train_autoencoder(build_config(AutoencoderTrainConfig, config, options)))
+            _report(train_autoencoder(settings))
     except SigngenError as error:
         fail(error)
 
@@ -179,9 +180,10 @@ def flow_command(
     try:
         from signgen.train import FlowTrainConfig, build_config, train_flow
 
+        settings = build_config(FlowTrainConfig, config, options)
         _check_checkpoint_out(out, autoencoder, init)
         with stop_cleanly_on_sigterm():
-            _report(train_flow(build_config(FlowTrainConfig, config, options)))
+            _report(train_flow(settings))
     except SigngenError as error:
         fail(error)
 
