@@ -445,8 +445,8 @@ def test_sigterm_during_render_leaves_no_partial_files(
                         "--warm-start", "none", "--steps", str(MAX_STEPS))  # fmt: skip
     process = _signgen_process(args)
     stderr = _terminate_when_writing(process, out_dir)
-    assert process.returncode == 128 + signal.SIGTERM, stderr
     assert list(out_dir.iterdir()) == []
+    assert process.returncode == 128 + signal.SIGTERM, stderr
 
 
 def test_sigterm_during_batch_leaves_no_partial_files(
@@ -463,7 +463,7 @@ def test_sigterm_during_batch_leaves_no_partial_files(
             "--device", "cpu", "--threads", "1", "--batch-size", "2"]  # fmt: skip
     process = _signgen_process(args)
     stderr = _terminate_when_writing(process, tmp_path)
-    assert process.returncode == 128 + signal.SIGTERM, stderr
     assert [p.name for p in out.rglob("*") if p.name.endswith(".partial")] == []
+    assert process.returncode == 128 + signal.SIGTERM, stderr
     for video in out.rglob("*.mp4"):  # a clip finished before the signal is whole
         assert probe_video(video).num_frames == 60
