@@ -112,10 +112,14 @@ class VideoWriter:
         encoder = self._encoder
         assert encoder.stdin is not None
         try:
-            encoder.stdin.close()
-        except OSError:
-            pass  # ffmpeg already gone: its exit status says why
-        status = encoder.wait()
+            try:
+                encoder.stdin.close()
+            except OSError:
+                pass  # ffmpeg already gone: its exit status says why
+            status = encoder.wait()
+        except BaseException:  # Ctrl-C or SIGTERM while ffmpeg finishes
+            self.abort()
+            raise
         if status != 0:
             reason = self._failure()
             self.abort()
