@@ -9,15 +9,12 @@ Layout of a checkpoint folder:
 - training-resume files written by `signgen.train` (``trainer.safetensors``, ...), ignored here.
 
 Saving writes into a temporary sibling folder and renames it into place, so a reader never
-sees a half-written checkpoint.
+sees a half-written checkpoint; it replaces an existing checkpoint, never any other folder.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +24,7 @@ from safetensors.torch import load_file, save_file
 from torch import Tensor
 
 from signgen.errors import CheckpointError, ConfigError
+from signgen.io.atomic import check_folder_target, write_folder_atomic
 from signgen.model import RPFM, RPFMConfig
 
 FORMAT = "signgen.rpfm/1"
@@ -62,10 +60,8 @@ def save_checkpoint(
     extra_files: more safetensors files (name -> tensors), e.g. optimizer state for resuming.
     """
     target = Path(directory)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a checkpoint is meant to be shared
-    try:
+
+    def fill(staging: Path) -> None:
         config = {"format": FORMAT, "model": model.config.to_dict()}
         (staging / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
         save_file(state_tensors(model, dtype), str(staging / WEIGHTS_FILE))
@@ -75,16 +71,26 @@ def save_checkpoint(
             )
         if train_info is not None:
             (staging / TRAIN_FILE).write_text(json.dumps(train_info, indent=2) + "\n")
-        old = target.with_name(f".{target.name}.old")
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    write_folder_atomic(
+        target, fill, is_ours=is_checkpoint_folder, kind="checkpoint", error=CheckpointError
+    )
     return target
+
+
+def is_checkpoint_folder(directory: str | Path) -> bool:
+    """Whether ``directory`` is a signgen checkpoint (its config.json names the format)."""
+    try:
+        data = json.loads((Path(directory) / CONFIG_FILE).read_text())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("format") == FORMAT
+
+
+def check_checkpoint_target(directory: str | Path) -> None:
+    """Refuse a checkpoint output that is a file, or a folder with something other than a
+    checkpoint in it: saving replaces the whole folder."""
+    check_folder_target(directory, is_checkpoint_folder, "checkpoint", CheckpointError)
 
 
 def load_config(directory: str | Path) -> RPFMConfig:

@@ -2,7 +2,8 @@
 
 Writing goes through imageio-ffmpeg's bundled ffmpeg (libx264, yuv420p, so every player opens
 it) into a temp file in the destination folder, renamed over the destination only when the
-last frame is in: an exception or Ctrl-C mid-render leaves no .mp4 behind. Frames are pushed
+last frame is in and ffmpeg's exit status and the file's mp4 structure check out: an exception,
+Ctrl-C or a full disk mid-render leaves no .mp4 behind. Frames are pushed
 one at a time, so memory stays flat for any clip length. The frame rate is passed to ffmpeg
 as an exact fraction (29.97 -> 2997/100), so it round-trips.
 
@@ -11,19 +12,19 @@ Reading is `signgen.io.video` (probe_video, read_frames, read_video).
 
 from __future__ import annotations
 
-import os
+import signal
+import subprocess
 import tempfile
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import imageio_ffmpeg
 import numpy as np
 
 from signgen.errors import VideoError
-from signgen.io.atomic import FILE_MODE, replace_via_temp
+from signgen.io.atomic import commit_temp, replace_via_temp, reserve_temp
 from signgen.io.video import VideoInfo
 from signgen.pose.sequence import GlossSpan
 
@@ -53,20 +54,26 @@ class VideoWriter:
             )
         self.fps, self.width, self.height = float(fps), width, height
         self.num_frames = 0
-        self._temp = _reserve_temp(self.path)
-        self._encoder: Generator[None, Any, None] | None = imageio_ffmpeg.write_frames(
-            str(self._temp),
-            (width, height),
-            fps=Fraction(fps).limit_denominator(100_000),
-            codec="libx264",
-            quality=None,
-            macro_block_size=2,
-            ffmpeg_log_level="error",
-            output_params=["-crf", str(crf), "-preset", PRESET, "-f", "mp4"],
-        )
+        self._temp = reserve_temp(self.path, VideoError, "the video")
+        self._log = tempfile.TemporaryFile()  # ffmpeg's messages, for the error line
+        command = [
+            imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-v", "error",
+            "-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{width}x{height}",
+            "-pix_fmt", "rgb24", "-r", str(Fraction(fps).limit_denominator(100_000)), "-i", "-",
+            "-an", "-vcodec", "libx264", "-pix_fmt", "yuv420p",
+            "-crf", str(crf), "-preset", PRESET, "-f", "mp4", str(self._temp),
+        ]  # fmt: skip
         try:
-            self._encoder.send(None)  # starts ffmpeg
+            # Its own session: a Ctrl-C in the terminal reaches signgen, which stops ffmpeg.
+            self._encoder: subprocess.Popen[bytes] | None = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=self._log,
+                start_new_session=True,
+            )
         except (OSError, RuntimeError) as error:
+            self._encoder = None
             self.abort()
             raise VideoError(f"cannot start ffmpeg: {error}", path=self.path) from error
 
@@ -81,28 +88,55 @@ class VideoWriter:
                 f"{expected}",
                 path=self.path,
             )
+        assert self._encoder.stdin is not None
         try:
-            self._encoder.send(np.ascontiguousarray(frame).tobytes())
-        except OSError as error:
+            self._encoder.stdin.write(np.ascontiguousarray(frame).tobytes())
+        except OSError:
+            reason = self._failure()
             self.abort()
-            raise VideoError(f"ffmpeg stopped while writing: {error}", path=self.path) from error
+            raise VideoError(f"ffmpeg stopped while writing: {reason}", path=self.path) from None
         self.num_frames += 1
 
     def close(self) -> VideoInfo:
-        """Finish the file and move it into place; returns what was written."""
+        """Finish the file and move it into place; returns what was written.
+
+        The encoder's exit status and the finished file are checked first: a video that
+        ffmpeg could not finish (a full disk, a killed encoder) is an error, never renamed
+        into place.
+        """
         if self._encoder is None:
             raise VideoError("the writer is closed", path=self.path)
         if self.num_frames == 0:
             self.abort()
             raise VideoError("no frames were written", path=self.path)
-        encoder, self._encoder = self._encoder, None
+        encoder = self._encoder
+        assert encoder.stdin is not None
         try:
-            encoder.close()
-            os.chmod(self._temp, FILE_MODE)  # mkstemp made it private (0600)
-            os.replace(self._temp, self.path)
+            try:
+                encoder.stdin.close()
+            except OSError:
+                pass  # ffmpeg already gone: its exit status says why
+            status = encoder.wait()
+        except BaseException:  # Ctrl-C or SIGTERM while ffmpeg finishes
+            self.abort()
+            raise
+        if status != 0:
+            reason = self._failure()
+            self.abort()
+            raise VideoError(f"could not finish the video: {reason}", path=self.path)
+        self._encoder = None
+        try:
+            problem = mp4_problem(self._temp)
+            if problem is not None:
+                raise VideoError(f"could not finish the video: {problem}", path=self.path)
+            commit_temp(self._temp, self.path)
         except OSError as error:
+            raise VideoError(
+                f"could not finish the video: {error.strerror or error}", path=self.path
+            ) from None
+        finally:
             self._temp.unlink(missing_ok=True)
-            raise VideoError(f"could not finish the video: {error}", path=self.path) from error
+            self._log.close()
         return VideoInfo(self.path, self.num_frames, self.fps, self.width, self.height)
 
     def abort(self) -> None:
@@ -110,11 +144,37 @@ class VideoWriter:
         encoder, self._encoder = self._encoder, None
         try:
             if encoder is not None:
-                encoder.close()
-        except OSError:
-            pass  # ffmpeg already gone; the temp file is removed below either way
+                if encoder.stdin is not None:
+                    try:
+                        encoder.stdin.close()
+                    except OSError:
+                        pass
+                encoder.kill()
+                encoder.wait()
         finally:
             self._temp.unlink(missing_ok=True)
+            self._log.close()
+
+    def _failure(self) -> str:
+        """Why ffmpeg stopped: its last message, else its exit status."""
+        encoder = self._encoder
+        status = None
+        if encoder is not None:
+            try:
+                status = encoder.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        self._log.seek(0)
+        lines = [line.strip() for line in self._log.read().decode(errors="replace").splitlines()]
+        lines = [line for line in lines if line]
+        if lines:
+            return lines[-1]
+        if status is not None and status < 0:
+            name = _signal_name(-status)
+            if name == "SIGXFSZ":
+                return "the file size limit was reached"
+            return f"the encoder was killed ({name})"
+        return f"the encoder exited with status {status}"
 
     def __enter__(self) -> VideoWriter:
         return self
@@ -151,18 +211,39 @@ def write_video(
     return writer.close()
 
 
-def _reserve_temp(path: Path) -> Path:
-    """Create an empty temp file beside ``path`` (fails early when the folder is unusable).
+def mp4_problem(path: Path) -> str | None:
+    """What is wrong with the top-level structure of the mp4 at ``path``, or None.
 
-    Its name ends in ``.partial``, not ``.mp4``: even a killed process leaves no .mp4 behind.
+    The boxes must tile the file exactly and hold the media data and the index (``moov``, which
+    ffmpeg writes last): a file cut short by a full disk fails this.
     """
+    size = path.stat().st_size
+    kinds: set[bytes] = set()
+    offset = 0
+    with path.open("rb") as file:
+        while offset < size:
+            file.seek(offset)
+            head = file.read(16)
+            if len(head) < 8:
+                return "the file ends inside a box header"
+            length, kind = int.from_bytes(head[:4], "big"), head[4:8]
+            if length == 1 and len(head) == 16:
+                length = int.from_bytes(head[8:16], "big")
+            elif length == 0:
+                length = size - offset
+            if length < 8 or offset + length > size:
+                return "the file is cut short"
+            kinds.add(kind)
+            offset += length
+    missing = [name.decode() for name in (b"ftyp", b"mdat", b"moov") if name not in kinds]
+    return f"the file lacks its {', '.join(missing)} box" if missing else None
+
+
+def _signal_name(number: int) -> str:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    except OSError as error:
-        raise VideoError(f"cannot write into {path.parent}: {error.strerror}", path=path) from error
-    os.close(handle)
-    return Path(name)
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def write_webvtt(spans: Iterable[GlossSpan], fps: float, path: str | Path) -> Path:

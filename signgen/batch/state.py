@@ -20,6 +20,7 @@ from typing import Any
 
 from signgen.batch.manifest import ClipJob
 from signgen.errors import ConfigError, SigngenError
+from signgen.io.atomic import temps_of
 from signgen.report import LatencyReport, read_report
 
 LOCK_NAME = ".signgen-batch.lock"
@@ -74,15 +75,10 @@ def clear_half_done(job: ClipJob) -> None:
     """Remove a not-done clip's stale report, video and ``.partial`` leftovers."""
     job.report.unlink(missing_ok=True)
     job.output.unlink(missing_ok=True)
-    folder = job.output.parent
-    if folder.is_dir():
-        # The temp names of `signgen.video.VideoWriter` and `signgen.report.write_report`.
-        leftovers = [
-            *folder.glob(f".{job.output.name}.*.partial"),
-            folder / f".{job.report.name}.partial",
-        ]
-        for leftover in leftovers:
-            leftover.unlink(missing_ok=True)
+    # The temporaries of this clip's own video and report, matched by exact name (no pattern
+    # matching on the clip's name: another clip's temporaries are never touched).
+    for leftover in (*temps_of(job.output), *temps_of(job.report)):
+        leftover.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from signgen.cli.app import app, console, fail
+from signgen.cli.outputs import stop_cleanly_on_sigterm
 from signgen.errors import SigngenError
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def batch_command(
         if not strict:
             for problem in loaded.problems:
                 console.print(f"[yellow]bad row:[/] {problem}", highlight=False, soft_wrap=True)
-        with _BatchProgress(len(loaded.jobs)) as events:
+        with stop_cleanly_on_sigterm(), _BatchProgress(len(loaded.jobs)) as events:
             report = run_batch(config, loaded, events)
     except SigngenError as error:
         fail(error)

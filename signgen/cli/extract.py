@@ -19,6 +19,7 @@ from rich.progress import (
 from rich.text import Text
 
 from signgen.cli.app import app, console, fail
+from signgen.cli.outputs import refuse_overlap
 from signgen.errors import ConfigError, SigngenError
 from signgen.extract import BACKENDS, extract_poses
 from signgen.io import write_poses
@@ -66,6 +67,7 @@ def extract_command(
     Points not found (a hand out of view) have confidence 0. Runs offline on the CPU.
     """
     try:
+        refuse_overlap({"output": output}, [video])
         _check_output(output)
         started = time.perf_counter()
         seq = _extract_with_progress(video, backend, every, allow_empty)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from signgen.cli.app import app, fail
+from signgen.cli.outputs import refuse_overlap
 from signgen.errors import ConfigError, SigngenError
 from signgen.io import read_poses
 from signgen.io.transcode import ConvertOptions, convert_poses
@@ -119,6 +120,7 @@ def convert_command(
     Example: signgen poses convert openpose_json/ signer.json --input-fps 24 --canonical --smooth
     """
     try:
+        refuse_overlap({"output": target}, [source])
         if smooth_method not in ("savgol", "one_euro"):
             raise ConfigError(f"--smooth-method must be savgol or one_euro, got {smooth_method!r}")
         options = ConvertOptions(

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
+from signgen.cli.outputs import check_writable, refuse_overlap, stop_cleanly_on_sigterm
 from signgen.errors import CheckpointError, ConfigError, ImageError, SigngenError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
@@ -168,7 +169,8 @@ def render_command(
             max_frames, reference_pose, report, plot, subtitles, side_by_side, size,
             full_generation,
         )  # fmt: skip
-        result = run_render(job, options)
+        with stop_cleanly_on_sigterm():
+            result = run_render(job, options)
     except SigngenError as error:
         fail(error)
         return
@@ -183,10 +185,10 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     from signgen.report import plot_report, write_report
     from signgen.video import write_webvtt
 
+    _check_outputs(job)  # before anything is read or rendered
     _check_reference(read_image(job.reference), job.reference)  # before the model loads
     sequence = _load_sequence(job)
     check_poses(sequence, job.poses)
-    _check_outputs(job)
     network = Renderer.from_checkpoint(
         job.checkpoint,
         device=job.device,
@@ -203,12 +205,18 @@ def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
             renderer, image, sequence, options, job.out, reference_pose=ref_pose,
             show_skeleton=job.side_by_side, progress=advance, size=job.size,
         )  # fmt: skip
-    if job.report is not None:
-        write_report(result.report, job.report)
-    if job.plot is not None:
-        plot_report(result.report, job.plot)
-    if job.subtitles is not None:
-        write_webvtt(sequence.glosses, sequence.fps, job.subtitles)
+    written: list[Path] = [job.out]
+    try:
+        if job.report is not None:
+            written.append(write_report(result.report, job.report))
+        if job.plot is not None:
+            written.append(plot_report(result.report, job.plot))
+        if job.subtitles is not None:
+            written.append(write_webvtt(sequence.glosses, sequence.fps, job.subtitles))
+    except BaseException:
+        for path in written:  # all of the outputs or none of them
+            path.unlink(missing_ok=True)
+        raise
     return result
 
 
@@ -278,10 +286,22 @@ def _read_sequence(job: RenderJob) -> PoseSequence:
 
 
 def _check_outputs(job: RenderJob) -> None:
+    """Every output can be written and overwrites no input (nothing is read or rendered yet)."""
     if job.out.suffix.lower() != ".mp4":
         raise ConfigError("the output video must be an .mp4 file", path=job.out)
     if job.out.is_dir():
         raise ConfigError("the output is a folder; give a file name ending in .mp4", path=job.out)
+    outputs = {"output video": job.out, "report": job.report, "plot": job.plot,
+               "subtitles": job.subtitles}  # fmt: skip
+    for label, path in outputs.items():
+        if path is not None:
+            check_writable(path, label)
+    sidecar = reference_sidecar(job.reference)
+    own_pose = None if job.reference_pose in ("auto", "rest") else Path(job.reference_pose)
+    inputs = [job.reference, job.poses, own_pose, sidecar if sidecar.exists() else None]
+    if job.checkpoint.is_dir():
+        inputs += [path for path in job.checkpoint.iterdir() if path.is_file()]
+    refuse_overlap(outputs, inputs)
 
 
 @contextmanager
@@ -362,7 +382,8 @@ def demo_command(
         _check_demo(job)
         from signgen.render import RenderOptions
 
-        result = run_render(job, RenderOptions(smoothing="none"))
+        with stop_cleanly_on_sigterm():
+            result = run_render(job, RenderOptions(smoothing="none"))
     except SigngenError as error:
         fail(error)
         return

@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from signgen.cli.app import app, console, fail
+from signgen.cli.outputs import refuse_overlap, stop_cleanly_on_sigterm
 from signgen.errors import SigngenError
 from signgen.io import read_canonical
 from signgen.io.image import write_png
@@ -64,9 +65,13 @@ def render_command(
     Example: signgen synth render poses.pose --appearance 7 -o gt.mp4
     """
     try:
+        refuse_overlap({"output video": out}, [poses])
         seq, frames = render_sequence(read_canonical(poses), SynthOptions(appearance, size))
         columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
+        with (
+            stop_cleanly_on_sigterm(),
+            Progress(*columns, console=console, transient=True) as progress,
+        ):
             task = progress.add_task("frames", total=seq.num_frames)
             with VideoWriter(out, seq.fps, size, size) as writer:
                 for frame in frames:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from signgen.cli.app import app, console, fail
+from signgen.cli.outputs import same_path, stop_cleanly_on_sigterm
 from signgen.errors import ConfigError, SigngenError
 
 # torch and the model load only when a command runs: `signgen --help` stays fast.
@@ -39,6 +40,17 @@ EvalPairs = Annotated[int | None, typer.Option("--eval-pairs", help="Held-out pa
 SaveEvery = Annotated[float | None, typer.Option("--save-every", help="Seconds between saves.")]
 Fresh = Annotated[int | None, typer.Option("--fresh-per-step", help="New pairs rendered per step.")]
 Resume = Annotated[bool, typer.Option("--resume", help="Continue the run saved in --out.")]
+
+
+def _check_checkpoint_out(out: Path, *sources: Path | None) -> None:
+    """Before any work: the output folder (replaced as a whole on saving) is new, empty or a
+    checkpoint, and not one of the inputs."""
+    from signgen.checkpoint import check_checkpoint_target
+
+    for source in sources:
+        if source is not None and same_path(out, source):
+            raise ConfigError("the output would replace an input checkpoint", path=out)
+    check_checkpoint_target(out)
 
 
 def _report(result: TrainResult) -> None:
@@ -90,7 +102,10 @@ def autoencoder_command(
     try:
         from signgen.train import AutoencoderTrainConfig, build_config, train_autoencoder
 
-        _report(train_autoencoder(build_config(AutoencoderTrainConfig, config, options)))
+        settings = build_config(AutoencoderTrainConfig, config, options)
+        _check_checkpoint_out(out, init)
+        with stop_cleanly_on_sigterm():
+            _report(train_autoencoder(settings))
     except SigngenError as error:
         fail(error)
 
@@ -165,7 +180,10 @@ def flow_command(
     try:
         from signgen.train import FlowTrainConfig, build_config, train_flow
 
-        _report(train_flow(build_config(FlowTrainConfig, config, options)))
+        settings = build_config(FlowTrainConfig, config, options)
+        _check_checkpoint_out(out, autoencoder, init)
+        with stop_cleanly_on_sigterm():
+            _report(train_flow(settings))
     except SigngenError as error:
         fail(error)
 
@@ -187,6 +205,7 @@ def export_command(
     Example: signgen train export runs/flow -o checkpoints/rpfm-128 --eval-json eval.json
     """
     try:
+        _check_checkpoint_out(out, run, decoder)
         extra = None
         if eval_json is not None:
             try:
@@ -195,7 +214,8 @@ def export_command(
                 raise ConfigError(f"unreadable eval report: {error}", path=eval_json) from error
         from signgen.checkpoint import export_checkpoint
 
-        folder = export_checkpoint(run, out, extra_info=extra, decoder=decoder)
+        with stop_cleanly_on_sigterm():
+            folder = export_checkpoint(run, out, extra_info=extra, decoder=decoder)
     except SigngenError as error:
         fail(error)
     size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
@@ -218,6 +238,7 @@ def average_command(
     Example: signgen train average runs/shipped runs/tune-a runs/tune-b -o runs/soup
     """
     try:
+        _check_checkpoint_out(out, *checkpoints)
         shares = None
         if weights is not None:
             try:
@@ -226,7 +247,8 @@ def average_command(
                 raise ConfigError(f"--weights: not a list of numbers: {weights!r}") from error
         from signgen.checkpoint import average_checkpoints
 
-        folder = average_checkpoints(checkpoints, out, weights=shares)
+        with stop_cleanly_on_sigterm():
+            folder = average_checkpoints(checkpoints, out, weights=shares)
     except SigngenError as error:
         fail(error)
     console.print(f"wrote {folder}, the average of {len(checkpoints)} checkpoints")

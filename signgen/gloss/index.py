@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from signgen.errors import LexiconError
+from signgen.io.atomic import write_atomic
 
 INDEX_NAME = "index.csv"
 COLUMNS = (
@@ -151,12 +150,5 @@ def write_index(path: Path, entries: list[LexiconEntry]) -> None:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(entry.to_row() for entry in rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".index.", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(buffer.getvalue())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    data = buffer.getvalue().encode("utf-8")
+    write_atomic(path, lambda file: file.write(data), "the lexicon index", LexiconError)

@@ -10,13 +10,13 @@ The framing rule brings any photo to the model's square frame without distorting
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from signgen.errors import ImageError
+from signgen.io.atomic import write_atomic
 
 
 def read_image(path: str | Path, size: int | None = None) -> np.ndarray:
@@ -52,17 +52,12 @@ def frame_square(image: Image.Image, size: int) -> Image.Image:
 
 
 def write_png(image: np.ndarray, path: str | Path) -> Path:
-    """Write uint8 [H, W, 3] RGB as PNG via a temp file renamed into place."""
+    """Write uint8 [H, W, 3] RGB as PNG atomically (`signgen.io.atomic`)."""
     path = Path(path)
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
         raise ImageError(f"expected uint8 [H, W, 3], got {image.dtype} {image.shape}", path=path)
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        Image.fromarray(image).save(temp, format="PNG")
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise ImageError(f"cannot write the image: {error.strerror}", path=path) from error
+    picture = Image.fromarray(image)
+    write_atomic(path, lambda file: picture.save(file, format="PNG"), "the image", error=ImageError)
     return path
 
 

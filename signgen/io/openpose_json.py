@@ -154,4 +154,9 @@ def write_openpose(seq: PoseSequence, folder: str | Path, *, name: str = "frame"
             document = {"version": 1.3, "people": people}
             (tmp / f"{name}_{t:012d}_keypoints.json").write_text(json.dumps(document))
 
-    write_folder_atomic(folder, fill)
+    write_folder_atomic(folder, fill, is_ours=_is_openpose_folder, kind="OpenPose JSON")
+
+
+def _is_openpose_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds only OpenPose frame files (safe to replace as a whole)."""
+    return all(p.is_file() and p.name.endswith("_keypoints.json") for p in folder.iterdir())
