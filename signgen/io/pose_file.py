@@ -96,9 +96,19 @@ def _check_body_size(data: bytes, header: PoseHeader, offset: int, path: Path) -
     else:
         if len(data) < offset + 6:
             raise PoseFileError("truncated body (no frame count)", path=path)
-        fps, _, people = struct.unpack_from("<HHH", data, offset)
+        fps, declared, people = struct.unpack_from("<HHH", data, offset)
         body = offset + 6
-        frames = (len(data) - body) // (4 * values_per_person * max(people, 1))
+        # Version 0.1 sizes its body by the bytes left (its frame count is 16 bits, too small
+        # for long files): a body cut short must still be a whole number of frames, and that
+        # number must agree with the declared count (modulo 2^16).
+        frame_bytes = 4 * values_per_person * max(people, 1)
+        frames, extra = divmod(len(data) - body, frame_bytes)
+        if extra or (frames and frames % 65536 != declared):
+            raise PoseFileError(
+                f"truncated body: {declared} frames declared, {len(data) - body} bytes present "
+                f"({(len(data) - body) / frame_bytes:.2f} frames)",
+                path=path,
+            )
     if not (math.isfinite(fps) and 0 < fps <= 10_000):
         raise PoseFileError(f"invalid frame rate {fps!r}", path=path)
     if not 1 <= people <= _MAX_PEOPLE:
