@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import app, console, fail, styled
 from signgen.errors import SigngenError
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "checkpoints" / "rpfm-128"
 # The frame rate on the progress bar is measured over the last few seconds.
 FPS_WINDOW_S = 5.0
-out_console = Console()
+out_console = Console(markup=False)
 
 
 @app.command("batch")
@@ -78,7 +78,7 @@ def batch_command(
         loaded = load_manifest(config.manifest, config.out)
         if not strict:
             for problem in loaded.problems:
-                console.print(f"[yellow]bad row:[/] {problem}", highlight=False, soft_wrap=True)
+                console.print(styled("bad row:", "yellow", problem), highlight=False, soft_wrap=True)
         with _BatchProgress(len(loaded.jobs)) as events:
             report = run_batch(config, loaded, events)
     except SigngenError as error:

@@ -93,7 +93,7 @@ def _extract_with_progress(
     video: Path, backend: str, every: int, allow_empty: bool
 ) -> PoseSequence:
     columns = (
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", style="progress.description", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         FramesPerSecondColumn(),

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import app, console, fail, styled
 from signgen.errors import SigngenError
 from signgen.gloss import FingerspellingWarning, Lexicon, default_lexicon_dir, glosses_to_poses
 from signgen.gloss.importer import SignSource, add_sign
@@ -60,7 +60,7 @@ def gloss_command(
                 fps=fps,
             )
         for warning in caught:
-            console.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+            console.print(styled("warning:", "yellow", warning.message), highlight=False)
         write_poses(seq, output)
     except SigngenError as error:
         fail(error)
@@ -140,4 +140,4 @@ def lexicon_list(
     for code in [language.lower()] if language else lex.languages():
         for entry in lex.signs(code):
             table.add_row(entry.gloss, code, " | ".join(entry.words), entry.file)
-    Console().print(table)
+    Console(markup=False).print(table)

@@ -19,7 +19,7 @@ from signgen.pose.summary import PoseSummary, summarize
 
 poses_app = typer.Typer(name="poses", help="Inspect and convert pose files.", no_args_is_help=True)
 app.add_typer(poses_app, name="poses")
-out = Console()
+out = Console(markup=False)
 
 FORMATS_HELP = (
     "Reads .pose (pose-format: MediaPipe Holistic, reduced 178, OpenPose 137), signgen .json, "

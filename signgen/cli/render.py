@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
+from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail, styled
 from signgen.errors import CheckpointError, ConfigError, ImageError, SigngenError
 from signgen.io import read_canonical, read_poses
 from signgen.io.image import read_image
@@ -32,7 +32,7 @@ EXAMPLES = REPO / "examples"
 DEMO_REFERENCE = EXAMPLES / "signer.png"
 DEMO_GLOSS = "KLEINE KINDER ESSEN PIZZA"
 DEMO_LANGUAGE = "sgg"
-out_console = Console()
+out_console = Console(markup=False)
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def _read_sequence(job: RenderJob) -> PoseSequence:
             job.gloss, language=job.language, lexicon=Lexicon.default(), fps=25.0
         )
     for warning in caught:
-        console.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+        console.print(styled("warning:", "yellow", warning.message), highlight=False)
     return sequence
 
 
