@@ -66,3 +66,33 @@ def test_batch_with_bracketed_clip_names_reports_them(
     assert isinstance(result.exception, SystemExit), result.exception
     assert "[/x]" in result.output and "[bold]b" in result.output
     assert "[b]clips.jsonl" in result.output
+
+
+# --- start-up -----------------------------------------------------------------------------------
+
+
+def test_cli_start_up_imports_no_heavy_library() -> None:
+    """`signgen --help` loads typer and rich only: numpy, scipy, torch, cv2, pydantic and the
+    pose readers load when a command runs (benchmarks/cli_help.py times it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.argv = ['signgen', '--help']\n"
+        "from signgen.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('numpy', 'scipy', 'torch', 'cv2', 'pydantic', 'pose_format', 'PIL')\n"
+        "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED []" in done.stdout, done.stdout[-300:]
+
+
+def test_python_dash_m_signgen_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "signgen", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("signgen ")

@@ -38,6 +38,7 @@ RANKS: dict[str, int] = {
     "bench": 10,
     "realeval": 10,
     "cli": 11,
+    "__main__": 11,  # `python -m signgen`: the CLI
 }
 # Pairs that the layer ranks alone would allow but DESIGN.md forbids.
 FORBIDDEN = {("sampler", "model"), ("model", "sampler"), ("model", "io"), ("path", "model")}

@@ -78,7 +78,9 @@ def batch_command(
         loaded = load_manifest(config.manifest, config.out)
         if not strict:
             for problem in loaded.problems:
-                console.print(styled("bad row:", "yellow", problem), highlight=False, soft_wrap=True)
+                console.print(
+                    styled("bad row:", "yellow", problem), highlight=False, soft_wrap=True
+                )
         with _BatchProgress(len(loaded.jobs)) as events:
             report = run_batch(config, loaded, events)
     except SigngenError as error:

@@ -13,7 +13,6 @@ from rich.text import Text
 
 from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
 from signgen.errors import SigngenError
-from signgen.io.atomic import write_atomic
 
 # torch and the model load only when the command runs: `signgen --help` stays fast.
 if TYPE_CHECKING:
@@ -48,6 +47,8 @@ def _tables(report: EvalReport) -> list[Table]:
 
 
 def write_json(document: dict[str, Any], path: Path) -> None:
+    from signgen.io.atomic import write_atomic
+
     text = json.dumps(document, indent=2).encode()
 
     def write(out: BinaryIO) -> None:

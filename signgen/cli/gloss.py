@@ -12,9 +12,6 @@ from rich.table import Table
 
 from signgen.cli.app import app, console, fail, styled
 from signgen.errors import SigngenError
-from signgen.gloss import FingerspellingWarning, Lexicon, default_lexicon_dir, glosses_to_poses
-from signgen.gloss.importer import SignSource, add_sign
-from signgen.io import write_poses
 
 lexicon_app = typer.Typer(
     help="Manage the sign lexicon (pose_sequences/): add recordings, list signs.",
@@ -50,6 +47,9 @@ def gloss_command(
 
     A-N-N-A (letters joined by hyphens) is fingerspelled on purpose.
     """
+    from signgen.gloss import FingerspellingWarning, Lexicon, default_lexicon_dir, glosses_to_poses
+    from signgen.io import write_poses
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", FingerspellingWarning)
@@ -100,6 +100,9 @@ def lexicon_add(
 
     Example: signgen lexicon add HELLO hello.pose --language ase --words hello --spoken-language en
     """
+    from signgen.gloss import default_lexicon_dir
+    from signgen.gloss.importer import SignSource, add_sign
+
     folder = lexicon or default_lexicon_dir()
     source = SignSource(
         gloss=gloss,
@@ -131,6 +134,8 @@ def lexicon_list(
 
     Example: signgen lexicon list --language sgg
     """
+    from signgen.gloss import Lexicon, default_lexicon_dir
+
     try:
         lex = Lexicon.load(lexicon or default_lexicon_dir())
     except SigngenError as error:

@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail, styled
 from signgen.errors import CheckpointError, ConfigError, ImageError, SigngenError
-from signgen.io import read_canonical, read_poses
-from signgen.io.image import read_image
-from signgen.pose.sequence import PoseSequence
 
-# torch, diffusers and the model load only when a command runs: `signgen --help` stays fast.
+# torch, diffusers, numpy and the readers load only when a command runs: `signgen --help`
+# stays fast.
 if TYPE_CHECKING:
+    import numpy as np
+
+    from signgen.pose.sequence import PoseSequence
     from signgen.render import Frame, RenderOptions, RenderResult
     from signgen.sampler import Method
 
@@ -177,6 +177,7 @@ def render_command(
 
 def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     """Read the inputs, check them, render to ``job.out`` and write the sidecars."""
+    from signgen.io.image import read_image
     from signgen.render import Renderer, render_to_video
     from signgen.render.poses import check_poses
     from signgen.render.real import PersonRenderer
@@ -227,6 +228,7 @@ def _check_reference(image: np.ndarray, path: Path) -> None:
 
 def _reference_pose(source: str, reference: Path, image: np.ndarray) -> PoseSequence | None:
     """The reference's own pose in ``image``'s frame (see ``--reference-pose``)."""
+    from signgen.io import read_canonical
     from signgen.render.poses import estimate_reference_pose, frame_reference_pose
 
     size = image.shape[0]
@@ -262,6 +264,8 @@ def _load_sequence(job: RenderJob) -> PoseSequence:
 
 
 def _read_sequence(job: RenderJob) -> PoseSequence:
+    from signgen.io import read_poses
+
     if job.poses is not None:
         return read_poses(job.poses)
     from signgen.gloss import FingerspellingWarning, Lexicon, glosses_to_poses

@@ -10,11 +10,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from signgen.cli.app import app, console, fail
 from signgen.errors import SigngenError
-from signgen.io import read_canonical
-from signgen.io.image import write_png
-from signgen.synth.groundtruth import SynthOptions, reference_image, render_sequence
-from signgen.synth.sheet import SheetConfig, contact_sheet
-from signgen.video import VideoWriter
 
 synth_app = typer.Typer(
     name="synth",
@@ -40,7 +35,9 @@ def reference_command(
     """
     from signgen.cli.render import reference_sidecar
     from signgen.io import write_poses
+    from signgen.io.image import write_png
     from signgen.synth import Appearance, neutral_pose
+    from signgen.synth.groundtruth import SynthOptions, reference_image
 
     try:
         write_png(reference_image(SynthOptions(appearance, size)), out)
@@ -63,6 +60,10 @@ def render_command(
 
     Example: signgen synth render poses.pose --appearance 7 -o gt.mp4
     """
+    from signgen.io import read_canonical
+    from signgen.synth.groundtruth import SynthOptions, render_sequence
+    from signgen.video import VideoWriter
+
     try:
         seq, frames = render_sequence(read_canonical(poses), SynthOptions(appearance, size))
         columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -87,6 +88,10 @@ def sheet_command(
 
     Example: signgen synth sheet -o sheet.png
     """
+    from signgen.io.image import write_png
+    from signgen.synth.groundtruth import SynthOptions
+    from signgen.synth.sheet import SheetConfig, contact_sheet
+
     try:
         SynthOptions(first_seed, size)  # validates both
         write_png(contact_sheet(SheetConfig(first_seed=first_seed, size=size)), out)
