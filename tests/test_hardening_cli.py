@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from signgen.cli import app
@@ -96,3 +97,75 @@ def test_python_dash_m_signgen_runs_the_cli() -> None:
         [sys.executable, "-m", "signgen", "--version"], capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("signgen ")
+
+
+# --- outputs that cannot be written: one line, before any work --------------------------------
+
+
+def _refused(result: object, *needles: str) -> None:
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    assert isinstance(result.exception, SystemExit), result.exception  # type: ignore[attr-defined]
+    _one_line(result.output, *needles)  # type: ignore[attr-defined]
+
+
+def test_unwritable_outputs_are_one_line_errors(
+    tiny_checkpoint: Path, batch_inputs: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder\n")
+    manifest = tmp_path / "clips.jsonl"
+    row = {"id": "a", "reference": str(batch_inputs / "ref.png")}
+    row["poses"] = str(batch_inputs / "short_a.pose")
+    manifest.write_text(json.dumps(row) + "\n")
+    cpu = ["--device", "cpu", "--threads", "1"]
+    cases = {
+        "eval --json": [
+            "eval", "-c", str(tiny_checkpoint), "--pairs", "1", "--clips", "0", "--steps", "1",
+            "--json", str(blocker / "eval.json"),
+        ],
+        "train -o": ["train", "autoencoder", "--tiny", "--steps", "1", "-o", str(blocker / "r")],
+        "train export -o": ["train", "export", str(tiny_checkpoint), "-o", str(blocker / "x")],
+        "lexicon --lexicon": [
+            "lexicon", "add", "HELLO", str(POSES / "fingerspelling_ase_A.pose"),
+            "--lexicon", str(blocker / "lexicon"),
+        ],
+        "batch --out": [
+            "batch", str(manifest), "--out", str(blocker / "out"),
+            "--checkpoint", str(tiny_checkpoint), *cpu,
+        ],
+    }  # fmt: skip
+    for name, args in cases.items():
+        result = runner.invoke(app, args)
+        assert "a_file" in result.output, (name, result.output)
+        _refused(result, "a_file")
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_train_export_into_the_current_folder_is_refused(
+    tiny_checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "keep.txt").write_text("mine\n")
+    for out in (".", ".."):
+        result = runner.invoke(app, ["train", "export", str(tiny_checkpoint), "-o", out])
+        _refused(result, "--out must name a folder")
+    assert (tmp_path / "keep.txt").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b'{"lr": NaN}', "lr"),
+        (b'{"warp": "false"}', "warp"),
+        (b'{"steps": 2.9}', "steps"),
+        (bytes(range(256)), "not a JSON file"),
+    ],
+)
+def test_bad_training_config_file_is_one_line(tmp_path: Path, content: bytes, needle: str) -> None:
+    config = tmp_path / "options.json"
+    config.write_bytes(content)
+    out = tmp_path / "run"
+    args = ["train", "flow", "-a", str(tmp_path), "-o", str(out), "-c", str(config)]
+    result = runner.invoke(app, args)
+    _refused(result, "options.json", needle)
+    assert not out.exists()

@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "signgen"
 RANKS: dict[str, int] = {
     "__init__": 0,
     "errors": 0,
+    "validate": 0,
     "data": 0,
     "pose": 1,
     "io": 2,

@@ -56,6 +56,9 @@ def main() -> None:
         app()
     except SigngenError as error:
         fail(error)
+    except OSError as error:  # a write the checks up front could not foresee (disk full, ...)
+        where = f"{error.filename}: " if error.filename else ""
+        fail(SigngenError(f"{where}{error.strerror or error}"))
 
 
 Clamp = Annotated[

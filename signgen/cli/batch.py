@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from signgen.cli.app import app, console, fail, styled
+from signgen.cli.paths import check_output_folder
 from signgen.errors import SigngenError
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ def batch_command(
     from signgen.batch import BatchConfig, RendererSettings, load_manifest, run_batch
 
     try:
+        check_output_folder(out, "--out")
         config = BatchConfig(
             manifest=manifest,
             out=out,

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from signgen.cli.app import app, console, fail, styled
+from signgen.cli.paths import check_output_folder
 from signgen.errors import SigngenError
 
 lexicon_app = typer.Typer(
@@ -104,6 +105,10 @@ def lexicon_add(
     from signgen.gloss.importer import SignSource, add_sign
 
     folder = lexicon or default_lexicon_dir()
+    try:
+        check_output_folder(folder, "--lexicon")
+    except SigngenError as error:
+        fail(error)
     source = SignSource(
         gloss=gloss,
         path=file,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from signgen.cli.app import app, console, fail
+from signgen.cli.paths import check_output_folder
 from signgen.errors import ConfigError, SigngenError
 
 # torch and the model load only when a command runs: `signgen --help` stays fast.
@@ -88,6 +89,7 @@ def autoencoder_command(
                    tiny=tiny or None, fresh_per_step=fresh_per_step, init=init,
                    decoder_only=decoder_only or None)  # fmt: skip
     try:
+        check_output_folder(out, "--out")
         from signgen.train import AutoencoderTrainConfig, build_config, train_autoencoder
 
         _report(train_autoencoder(build_config(AutoencoderTrainConfig, config, options)))
@@ -163,6 +165,7 @@ def flow_command(
                    fresh_per_step=fresh_per_step, lost_hands=lost_hands,
                    block_channels=channels, init=init)  # fmt: skip
     try:
+        check_output_folder(out, "--out")
         from signgen.train import FlowTrainConfig, build_config, train_flow
 
         _report(train_flow(build_config(FlowTrainConfig, config, options)))
@@ -187,11 +190,12 @@ def export_command(
     Example: signgen train export runs/flow -o checkpoints/rpfm-128 --eval-json eval.json
     """
     try:
+        check_output_folder(out, "--out")
         extra = None
         if eval_json is not None:
             try:
                 extra = {"eval": json.loads(eval_json.read_text())}
-            except (OSError, json.JSONDecodeError) as error:
+            except (OSError, ValueError, RecursionError) as error:
                 raise ConfigError(f"unreadable eval report: {error}", path=eval_json) from error
         from signgen.checkpoint import export_checkpoint
 
@@ -218,6 +222,7 @@ def average_command(
     Example: signgen train average runs/shipped runs/tune-a runs/tune-b -o runs/soup
     """
     try:
+        check_output_folder(out, "--out")
         shares = None
         if weights is not None:
             try:
