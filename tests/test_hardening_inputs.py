@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pose_format.pose_header import PoseHeader
 from pose_format.utils.reader import BufferReader
+from typer.testing import CliRunner, Result
 
+from signgen.cli import app
 from signgen.errors import PoseFileError
-from signgen.io import read_poses
+from signgen.io import read_poses, write_poses
 
 POSES = Path(__file__).parent / "data" / "poses"
+runner = CliRunner()
 
 
 @pytest.mark.parametrize("keep", [0.5, 0.999])
@@ -37,3 +41,41 @@ def test_v0_1_pose_cut_on_a_frame_boundary_is_refused(tmp_path: Path) -> None:
     cut.write_bytes(data[: len(data) - 5 * frame_bytes])
     with pytest.raises(PoseFileError, match="73 frames declared"):
         read_poses(cut)
+
+
+# --- lexicon add ------------------------------------------------------------------------------
+
+
+def _add(tmp_path: Path, recording: Path, *args: str) -> Result:
+    lexicon = tmp_path / "lexicon"
+    return runner.invoke(
+        app, ["lexicon", "add", "HELLO", str(recording), "--lexicon", str(lexicon), *args]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--start-ms", "-500"], "must be 0 or more"),
+        (["--end-ms", "-1"], "must be 0 or more"),
+        (["--start-ms", "800", "--end-ms", "300"], "must come after"),
+    ],
+)
+def test_lexicon_add_refuses_impossible_time_ranges(
+    tmp_path: Path, args: list[str], needle: str
+) -> None:
+    result = _add(tmp_path, POSES / "fingerspelling_ase_A.pose", *args)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert needle in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "lexicon" / "index.csv").exists()
+
+
+def test_lexicon_add_refuses_a_recording_where_no_point_is_visible(tmp_path: Path) -> None:
+    seq = read_poses(POSES / "fingerspelling_ase_A.pose").frames(0, 20)
+    blank = tmp_path / "blank.json"
+    write_poses(seq.replace(conf=np.zeros_like(seq.conf)), blank)
+    for trim in ("--trim", "--no-trim"):
+        result = _add(tmp_path, blank, trim)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert "no point is visible" in result.output and "blank.json" in result.output
+    assert not (tmp_path / "lexicon" / "index.csv").exists()
