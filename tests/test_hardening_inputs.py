@@ -79,3 +79,55 @@ def test_lexicon_add_refuses_a_recording_where_no_point_is_visible(tmp_path: Pat
         assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
         assert "no point is visible" in result.output and "blank.json" in result.output
     assert not (tmp_path / "lexicon" / "index.csv").exists()
+
+
+# --- memory: limits with a clear error --------------------------------------------------------
+
+
+def test_oversized_pose_json_is_refused_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signgen.io
+
+    path = tmp_path / "long.json"
+    write_poses(read_poses(POSES / "sgg_essen.pose"), path)
+    monkeypatch.setattr(signgen.io, "MAX_JSON_BYTES", path.stat().st_size - 1)
+    with pytest.raises(PoseFileError, match="too large for a JSON pose file") as error:
+        read_poses(path)
+    assert "long.json" in str(error.value)
+    monkeypatch.setattr(signgen.io, "MAX_JSON_BYTES", path.stat().st_size)
+    assert read_poses(path).num_frames == 73
+
+
+def test_json_limit_admits_ten_thousand_holistic_frames() -> None:
+    from signgen.io import MAX_JSON_BYTES
+
+    # signgen writes 4 decimals: about 9 bytes a number, 543 x 3 numbers a frame
+    assert 8_000 * 543 * 3 * 9 < MAX_JSON_BYTES < 2**30
+
+
+@pytest.mark.parametrize("fps", ["1e9", "0", "-5", "nan"])
+def test_gloss_refuses_impossible_frame_rates(tmp_path: Path, fps: str) -> None:
+    result = runner.invoke(app, ["gloss", "HELLO", "-o", str(tmp_path / "x.json"), "--fps", fps])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "fps must be positive and at most 240" in result.output
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_gloss_refuses_a_sentence_too_long_to_compose(tmp_path: Path) -> None:
+    text = " ".join(["HELLO"] * 200)
+    result = runner.invoke(app, ["gloss", text, "-o", str(tmp_path / "x.json")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "200 glosses" in result.output
+
+
+def test_gloss_refuses_more_frames_than_it_composes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signgen.gloss.compose as compose
+    from signgen.errors import GlossError
+    from signgen.gloss import Lexicon, glosses_to_poses
+
+    lexicon = Lexicon.default()
+    made = glosses_to_poses("HELLO", language="ase", lexicon=lexicon)
+    monkeypatch.setattr(compose, "MAX_FRAMES", made.num_frames // 2)
+    with pytest.raises(GlossError, match="frames at 25 fps"):
+        glosses_to_poses("HELLO", language="ase", lexicon=lexicon)
