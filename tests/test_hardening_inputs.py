@@ -131,3 +131,46 @@ def test_gloss_refuses_more_frames_than_it_composes(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(compose, "MAX_FRAMES", made.num_frames // 2)
     with pytest.raises(GlossError, match="frames at 25 fps"):
         glosses_to_poses("HELLO", language="ase", lexicon=lexicon)
+
+
+# --- reading only what is needed ---------------------------------------------------------------
+
+
+def test_max_frames_reads_only_the_first_frames_of_a_long_pose_file(tmp_path: Path) -> None:
+    """A .pose file declaring 2 million frames (3.3 GB, sparse on disk): its first frames are
+    read without loading the rest (peak memory far below the file size)."""
+    import subprocess
+    import sys
+
+    short = tmp_path / "short.pose"
+    write_poses(read_poses(POSES / "pose_tests_openpose.pose").frames(0, 5), short)
+    data = bytearray(short.read_bytes())
+    reader = BufferReader(bytes(data))
+    header = PoseHeader.read(reader)
+    # v0.2 body: fps f32, frames u32, people u16, then every frame's x, y (f32), then every
+    # frame's confidence (f32)
+    body = reader.read_offset
+    points = sum(len(c.points) for c in header.components)
+    frames = 2_000_000
+    data[body + 4 : body + 8] = frames.to_bytes(4, "little")
+    points_end = body + 10 + 5 * points * 2 * 4  # the header and the 5 frames' x, y
+    long = tmp_path / "long.pose"
+    with long.open("wb") as file:
+        file.write(data[:points_end])
+        file.seek(body + 10 + frames * points * 2 * 4)  # where the confidences start
+        file.write(data[points_end:])  # the 5 frames' confidences
+        file.truncate(body + 10 + frames * points * 3 * 4)  # sparse: no disk space used
+    code = (
+        "import resource, sys\n"
+        "from signgen.io import read_poses\n"
+        f"seq = read_poses({str(long)!r}, max_frames=5)\n"
+        "print(seq.num_frames, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
+    count, peak_mib = map(int, done.stdout.split())
+    assert count == 5
+    assert peak_mib < 1000, f"peak {peak_mib} MiB for a 3.3 GB file"
+    full = read_poses(short)
+    first = read_poses(long, max_frames=3)
+    np.testing.assert_array_equal(first.xy, full.xy[:3])

@@ -267,7 +267,7 @@ def _read_sequence(job: RenderJob) -> PoseSequence:
     from signgen.io import read_poses
 
     if job.poses is not None:
-        return read_poses(job.poses)
+        return read_poses(job.poses, max_frames=job.max_frames)
     from signgen.gloss import FingerspellingWarning, Lexicon, glosses_to_poses
 
     assert job.gloss is not None
