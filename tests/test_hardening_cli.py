@@ -169,3 +169,40 @@ def test_bad_training_config_file_is_one_line(tmp_path: Path, content: bytes, ne
     result = runner.invoke(app, args)
     _refused(result, "options.json", needle)
     assert not out.exists()
+
+
+# --- rough edges ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gt.avi", "gt.mkv", "gt"])
+def test_synth_render_refuses_a_container_it_does_not_write(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    result = runner.invoke(
+        app, ["synth", "render", str(POSES / "sgg_essen.pose"), "-o", str(out), "-s", "64"]
+    )
+    _refused(result, ".mp4", name)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("group", ["lexicon", "poses", "synth", "train"])
+def test_group_help_shows_examples(group: str) -> None:
+    result = runner.invoke(app, [group, "--help"])
+    assert result.exit_code == 0
+    examples = result.output.split("Examples:")
+    assert len(examples) == 2, result.output
+    assert f"signgen {group} " in examples[1]
+
+
+def test_lexicon_index_saved_with_a_bom_is_read(tmp_path: Path) -> None:
+    lexicon = tmp_path / "lexicon"
+    added = runner.invoke(
+        app,
+        ["lexicon", "add", "HELLO", str(POSES / "fingerspelling_ase_A.pose"), "--lexicon",
+         str(lexicon), "--words", "hi"],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    index = lexicon / "index.csv"
+    index.write_bytes(b"\xef\xbb\xbf" + index.read_bytes())  # as a spreadsheet saves it
+    listed = runner.invoke(app, ["lexicon", "list", "--lexicon", str(lexicon)])
+    assert listed.exit_code == 0, listed.output
+    assert "HELLO" in listed.output and "hi" in listed.output

@@ -15,7 +15,9 @@ from signgen.cli.paths import check_output_folder
 from signgen.errors import SigngenError
 
 lexicon_app = typer.Typer(
-    help="Manage the sign lexicon (pose_sequences/): add recordings, list signs.",
+    help="Manage the sign lexicon (pose_sequences/): add recordings, list signs.\n\n"
+    "Examples:\n\nsigngen lexicon list --language sgg\n\n"
+    "signgen lexicon add HELLO hello.pose --language ase --words hello",
     no_args_is_help=True,
 )
 app.add_typer(lexicon_app, name="lexicon")

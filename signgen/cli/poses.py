@@ -17,7 +17,13 @@ if TYPE_CHECKING:
     from signgen.pose.filters import SmoothMethod
     from signgen.pose.summary import PoseSummary
 
-poses_app = typer.Typer(name="poses", help="Inspect and convert pose files.", no_args_is_help=True)
+poses_app = typer.Typer(
+    name="poses",
+    help="Inspect and convert pose files.\n\n"
+    "Examples:\n\nsigngen poses info signer.pose\n\n"
+    "signgen poses convert openpose_json/ signer.json --input-fps 24 --canonical",
+    no_args_is_help=True,
+)
 app.add_typer(poses_app, name="poses")
 out = Console(markup=False)
 

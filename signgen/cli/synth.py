@@ -9,11 +9,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from signgen.cli.app import app, console, fail
-from signgen.errors import SigngenError
+from signgen.cli.paths import check_output_file
+from signgen.errors import ConfigError, SigngenError
 
 synth_app = typer.Typer(
     name="synth",
-    help="The synthetic signer world: reference images, ground-truth videos, contact sheets.",
+    help="The synthetic signer world: reference images, ground-truth videos, contact sheets."
+    "\n\nExamples:\n\nsigngen synth reference -a 7 -o ref.png\n\n"
+    "signgen synth render poses.pose -a 7 -o gt.mp4\n\nsigngen synth sheet -o sheet.png",
     no_args_is_help=True,
 )
 app.add_typer(synth_app, name="synth")
@@ -65,6 +68,9 @@ def render_command(
     from signgen.video import VideoWriter
 
     try:
+        if out.suffix.lower() != ".mp4":
+            raise ConfigError("the output video must be an .mp4 file (H.264)", path=out)
+        check_output_file(out, "--out")
         seq, frames = render_sequence(read_canonical(poses), SynthOptions(appearance, size))
         columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=True) as progress:

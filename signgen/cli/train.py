@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 train_app = typer.Typer(
     name="train",
-    help="Train the model: the autoencoder first, then the flow on top of it.",
+    help="Train the model: the autoencoder first, then the flow on top of it.\n\n"
+    "Examples:\n\nsigngen train autoencoder -o runs/ae --max-minutes 25\n\n"
+    "signgen train flow -a runs/ae -o runs/flow --max-minutes 60\n\n"
+    "signgen train export runs/flow -o checkpoints/mine",
     no_args_is_help=True,
 )
 app.add_typer(train_app, name="train")
