@@ -133,6 +133,10 @@ def load_state(model: RPFM, tensors: dict[str, Tensor], source: str | Path) -> N
             if keys
         )
         raise CheckpointError(f"weights do not match config.json ({detail})", path=source)
+    broken = [k for k, v in tensors.items() if v.is_floating_point() and not v.isfinite().all()]
+    if broken:
+        more = f" and {len(broken) - 1} more" if len(broken) > 1 else ""
+        raise CheckpointError(f"weights hold NaN or infinity ({broken[0]}{more})", path=source)
     model.load_state_dict(tensors)
 
 
@@ -146,7 +150,12 @@ def load_checkpoint(
     The model is returned in eval mode with gradients off.
     """
     config = load_config(directory)
-    model = RPFM(config)
+    try:
+        model = RPFM(config)
+    except (ValueError, TypeError, RuntimeError, ZeroDivisionError) as error:
+        # Sizes that each pass but do not fit together (e.g. channels not divisible by groups)
+        detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        raise CheckpointError(f"invalid model config: {detail}", path=directory) from None
     source = Path(directory) / WEIGHTS_FILE
     load_state(model, load_tensors(source), source)
     model = model.to(device=device, dtype=dtype).eval()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.table import Table
+from rich.text import Text
 
 # The flicker target: within 15% of the ground truth's (issues 4 and 9).
 FLICKER_TOLERANCE = 0.15
@@ -34,6 +35,6 @@ def checks_table(checks: list[Check], title: str) -> Table:
     for column in ("check", "measured", "target", ""):
         table.add_column(column, justify="left" if column == "check" else "right")
     for check in checks:
-        mark = "[green]pass[/]" if check.passed else "[red]miss[/]"
+        mark = Text("pass", style="green") if check.passed else Text("miss", style="red")
         table.add_row(check.name, f"{check.value:.3f}", check.target, mark)
     return table

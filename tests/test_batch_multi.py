@@ -80,3 +80,46 @@ def test_loop_refuses_more_clips_than_slots(renderer: Renderer) -> None:
         loop.add("b", renderer.render_clip(ref, poses, options))
     with pytest.raises(ConfigError, match="at least 1"):
         MultiClipLoop(renderer, 0)
+
+
+def _batched(renderer: Renderer, batch_size: int, order: list[int]) -> dict[int, np.ndarray]:
+    clips = _clips(renderer)
+    streams = [(i, renderer.render_clip(*clips[i])) for i in order]
+    frames: dict[int, list[np.ndarray]] = {i: [] for i in order}
+    for item in render_many(renderer, streams, batch_size):
+        frames[item.key].append(item.frame.image)
+    return {i: np.stack(f) for i, f in frames.items()}
+
+
+def test_a_clip_renders_the_same_whatever_it_is_batched_with(renderer: Renderer) -> None:
+    """Batch size, the clips beside it and the order (a resumed batch starts elsewhere) leave
+    every clip's pixels identical."""
+    reference = _batched(renderer, 1, [0, 1, 2, 3])
+    for batch_size, order in ((2, [0, 1, 2, 3]), (3, [3, 2, 1, 0]), (5, [1, 3, 0, 2]), (1, [2])):
+        other = _batched(renderer, batch_size, order)
+        for i, frames in other.items():
+            worst = np.abs(frames.astype(int) - reference[i].astype(int)).max()
+            assert worst == 0, f"clip {i} at batch size {batch_size}: {worst} levels apart"
+
+
+def test_shipped_model_renders_a_clip_the_same_at_any_batch_size() -> None:
+    """With the shipped weights batched kernels round differently at batch sizes 1 and 3
+    (a pixel level apart, which H.264 turned into 16 levels); fixed network batches remove it."""
+    shipped = Path(__file__).resolve().parents[1] / "checkpoints" / "rpfm-128"
+    renderer = Renderer.from_checkpoint(shipped, device="cpu", dtype="fp32", threads=1)
+    photo = read_image(DATA / "fake_human_256.png", size=renderer.size)
+    names = ("fingerspelling_ase_A", "sgg_essen", "pose_tests_openpose")
+    poses = [read_poses(POSES / f"{name}.pose").frames(0, 3) for name in names]
+
+    def render(batch_size: int) -> list[np.ndarray]:
+        streams = [
+            (i, renderer.render_clip(photo, seq, RenderOptions(seed=i)))
+            for i, seq in enumerate(poses)
+        ]
+        frames: dict[int, list[np.ndarray]] = {i: [] for i in range(len(poses))}
+        for item in render_many(renderer, streams, batch_size):
+            frames[item.key].append(item.frame.image)
+        return [np.stack(frames[i]) for i in range(len(poses))]
+
+    for one, three in zip(render(1), render(3), strict=True):
+        assert np.array_equal(one, three), np.abs(one.astype(int) - three.astype(int)).max()

@@ -1,15 +1,17 @@
-"""Fuzzing the pose readers: every malformed input must end in a signgen error, nothing else.
+"""Fuzzing every parser: every malformed input must end in a signgen error, nothing else.
 
-Inputs are real files cut small (a few frames of the real recordings): their bytes mutated,
+Pose readers: real files cut small (a few frames of the real recordings), their bytes mutated,
 truncated, spliced; signgen JSON documents with NaN/inf, wrong shapes, wrong types, bad gloss
-spans; arbitrary JSON documents. ~5,100 cases in all; a case that loads must satisfy every
-`PoseSequence` invariant (finite float32 points, confidences in [0, 1]).
+spans; arbitrary JSON documents. A case that loads must satisfy every `PoseSequence` invariant
+(finite float32 points, confidences in [0, 1]). Then gloss text, batch manifests (JSONL and
+CSV), checkpoint config.json, training configs and the lexicon index.csv. ~5,900 cases in all.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -29,9 +31,13 @@ from signgen.pose import PoseSequence
 POSES = Path(__file__).parent / "data" / "poses"
 
 
+# SIGNGEN_FUZZ_SCALE=20 runs 20x the cases (a longer campaign; the suite runs 1x).
+SCALE = float(os.environ.get("SIGNGEN_FUZZ_SCALE", "1"))
+
+
 def fuzz(cases: int) -> settings:
     return settings(
-        max_examples=cases,
+        max_examples=max(1, int(cases * SCALE)),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -295,3 +301,185 @@ def test_deepfashion_reader_survives_mutated_text(
     path = scratch / "poses.csv"
     path.write_bytes(bytes(data[: int(cut * len(data))] if cut < 0.3 else data))
     _check(path)
+
+
+# --- gloss text ----------------------------------------------------------------------------------
+
+GLOSS_WORDS = ["HELLO", "ESSEN", "PIZZA", "A-N-N-A", "X", "A", "-", "--", "A-", "[b]", "[/x]"]
+gloss_text = st.lists(
+    st.sampled_from(GLOSS_WORDS) | st.text(min_size=1, max_size=6), min_size=0, max_size=4
+).map(" ".join) | st.text(max_size=24)
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Any:
+    from signgen.gloss import Lexicon
+
+    return Lexicon.default()
+
+
+@fuzz(40)
+@given(text=gloss_text, language=st.sampled_from(["ase", "sgg", "SGG", "xyz", "", "a s e"]))
+def test_gloss_text_is_signed_or_refused(lexicon: Any, text: str, language: str) -> None:
+    from signgen.gloss import glosses_to_poses
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fingerspelled fallbacks warn
+        try:
+            seq = glosses_to_poses(text, language=language, lexicon=lexicon, fps=10.0)
+        except SigngenError:
+            return
+    assert seq.num_frames >= 1 and np.isfinite(seq.xy).all()
+    assert [g.gloss for g in seq.glosses] and seq.glosses[-1].end == seq.num_frames
+
+
+# --- batch manifests ---------------------------------------------------------------------------
+
+MANIFEST_ROW = {"id": "a", "reference": "ref.png", "poses": "a.pose", "seed": 1, "steps": 2}
+MANIFEST_FIELDS = [*MANIFEST_ROW, "gloss", "fps", "t0", "output", "language", "extra"]
+
+
+def _manifest_result(path: Path, scratch: Path) -> None:
+    from signgen.batch import load_manifest
+
+    try:
+        manifest = load_manifest(path, scratch / "out")
+    except SigngenError:
+        return
+    for job in manifest.jobs:  # every job's output stays inside the output folder
+        assert job.output.resolve().is_relative_to((scratch / "out").resolve())
+
+
+@fuzz(100)
+@given(
+    rows=st.lists(
+        st.dictionaries(st.sampled_from(MANIFEST_FIELDS), json_values, max_size=5) | json_values,
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_jsonl_manifest_rows_are_jobs_or_problems(scratch: Path, rows: list[Any]) -> None:
+    path = scratch / "clips.jsonl"
+    path.write_text("".join(json.dumps({**MANIFEST_ROW, **r} if isinstance(r, dict) else r)
+                            + "\n" for r in rows))  # fmt: skip
+    _manifest_result(path, scratch)
+
+
+CSV_MANIFEST = b"id,reference,poses,seed,output\na,ref.png,a.pose,1,\nb,ref.png,b.pose,,day/b.mp4\n"
+
+
+@fuzz(150)
+@given(changes=mutations, cut=st.floats(0, 1), suffix=st.sampled_from([".csv", ".jsonl"]))
+def test_manifest_survives_mutated_bytes(
+    scratch: Path, changes: list[tuple[float, int]], cut: float, suffix: str
+) -> None:
+    data = bytearray(CSV_MANIFEST if suffix == ".csv" else json.dumps(MANIFEST_ROW).encode())
+    for where, value in changes:
+        data[int(where * len(data))] = value
+    path = scratch / f"clips{suffix}"
+    path.write_bytes(bytes(data[: int(cut * len(data))] if cut < 0.3 else data))
+    _manifest_result(path, scratch)
+
+
+# --- config.json (checkpoints) and training configs -------------------------------------------
+
+
+def _model_document() -> dict[str, Any]:
+    from signgen.model import TINY
+
+    return {"format": "signgen.rpfm/1", "model": TINY.to_dict()}
+
+
+MODEL_DOC = _model_document()
+
+
+@fuzz(150)
+@given(path=st.lists(st.integers(0, 50), min_size=1, max_size=4), value=json_values)
+def test_checkpoint_config_is_read_or_refused(scratch: Path, path: list[int], value: Any) -> None:
+    from signgen.checkpoint import load_config
+    from signgen.model import RPFMConfig
+
+    folder = scratch / "ckpt"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.json").write_text(json.dumps(_replace_somewhere(MODEL_DOC, path, value)))
+    try:
+        config = load_config(folder)
+    except SigngenError:
+        return
+    assert isinstance(config, RPFMConfig)
+    sizes = [config.image_size, config.autoencoder.latent_channels, config.velocity.norm_groups]
+    assert all(type(s) is int and 1 <= s <= 4096 for s in sizes)
+
+
+@fuzz(100)
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["steps", "lr", "warp", "soften", "out", "block_channels", "seed",
+                         "max_minutes", "rollout_depth", "lost_hands", "unknown"]),
+        json_values,
+        max_size=3,
+    )
+)  # fmt: skip
+def test_training_config_is_built_or_refused(scratch: Path, values: dict[str, Any]) -> None:
+    from signgen.train import FlowTrainConfig, build_config
+
+    path = scratch / "train.json"
+    path.write_text(json.dumps(values))
+    try:
+        config = build_config(FlowTrainConfig, path, {})
+    except SigngenError:
+        return
+    for name, value in values.items():  # what was accepted was taken as written
+        kept = getattr(config, name)
+        assert kept == (tuple(value) if isinstance(value, list) else value) or isinstance(
+            kept, Path
+        )
+
+
+@fuzz(100)
+@given(changes=mutations, cut=st.floats(0, 1))
+def test_config_files_survive_mutated_bytes(
+    scratch: Path, changes: list[tuple[float, int]], cut: float
+) -> None:
+    from signgen.checkpoint import load_config
+    from signgen.train import FlowTrainConfig, build_config
+
+    data = bytearray(json.dumps(MODEL_DOC).encode())
+    for where, value in changes:
+        data[int(where * len(data))] = value
+    folder = scratch / "mutated"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.json").write_bytes(bytes(data[: int(cut * len(data))] if cut < 0.3 else data))
+    for read in (lambda: load_config(folder),
+                 lambda: build_config(FlowTrainConfig, folder / "config.json", {})):  # fmt: skip
+        try:
+            read()
+        except SigngenError:
+            pass
+
+
+# --- the lexicon index ------------------------------------------------------------------------
+
+INDEX = (
+    b"gloss,signed_language,spoken_language,words,file,start_ms,end_ms,priority\n"
+    b"HELLO,ase,en,hello|hi,ase/hello.json,,,0\nESSEN,sgg,de,essen,sgg/essen.json,100,900,1\n"
+)
+
+
+@fuzz(150)
+@given(changes=mutations, cut=st.floats(0, 1), bom=st.booleans())
+def test_lexicon_index_survives_mutated_bytes(
+    scratch: Path, changes: list[tuple[float, int]], cut: float, bom: bool
+) -> None:
+    from signgen.gloss.index import read_index
+
+    data = bytearray(INDEX)
+    for where, value in changes:
+        data[int(where * len(data))] = value
+    path = scratch / "index.csv"
+    body = bytes(data[: int(cut * len(data))] if cut < 0.3 else data)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + body)
+    try:
+        read_index(path)
+    except SigngenError:
+        pass

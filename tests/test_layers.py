@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "signgen"
 RANKS: dict[str, int] = {
     "__init__": 0,
     "errors": 0,
+    "validate": 0,
     "data": 0,
     "pose": 1,
     "io": 2,
@@ -39,6 +40,7 @@ RANKS: dict[str, int] = {
     "realeval": 10,
     "serve": 10,
     "cli": 11,
+    "__main__": 11,  # `python -m signgen`: the CLI
 }
 # Pairs that the layer ranks alone would allow but DESIGN.md forbids.
 FORBIDDEN = {("sampler", "model"), ("model", "sampler"), ("model", "io"), ("path", "model")}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rich.table import Table
+from rich.text import Text
 
 from signgen.io.atomic import replace_via_temp
 from signgen.report import LatencyReport
@@ -121,7 +122,7 @@ STYLES: dict[str, str] = {
 
 def summary_table(report: BatchReport) -> Table:
     """A rich table: one row per clip (status, frames, seconds, p50/p95 ms, error)."""
-    table = Table(title=f"signgen batch: {report.manifest.name}", title_justify="left")
+    table = Table(title=Text(f"signgen batch: {report.manifest.name}"), title_justify="left")
     for column, justify in (
         ("clip", "left"), ("status", "left"), ("frames", "right"), ("s", "right"),
         ("p50 ms", "right"), ("p95 ms", "right"), ("error", "left"),
@@ -129,13 +130,13 @@ def summary_table(report: BatchReport) -> Table:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for clip in report.clips:
         table.add_row(
-            clip.id or f"line {clip.line}",
-            f"[{STYLES[clip.status]}]{clip.status}[/]",
+            Text(clip.id or f"line {clip.line}"),
+            Text(clip.status, style=STYLES[clip.status]),
             str(clip.frames) if clip.frames else "",
             f"{clip.seconds:.1f}" if clip.frames else "",
             "" if clip.p50_ms is None else f"{clip.p50_ms:.1f}",
             "" if clip.p95_ms is None else f"{clip.p95_ms:.1f}",
-            clip.error or "",
+            Text(clip.error or ""),
         )
     counts = ", ".join(
         f"{report.count(s)} {s}" for s in ("rendered", "skipped", "failed", "invalid")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from signgen import __version__
 from signgen.errors import SigngenError
@@ -18,7 +19,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=True)
+# Markup is off: file names and gloss text are printed as given (``[bold]x.pose`` stays so);
+# the CLI's own styling goes through `styled`.
+console = Console(stderr=True, markup=False)
+
+
+def styled(label: str, style: str, message: object) -> Text:
+    """``label`` in ``style``, then ``message`` as plain text (never read as markup)."""
+    return Text.assemble((label, style), " ", str(message))
 
 
 def _version(value: bool) -> None:
@@ -38,7 +46,7 @@ def _root(
 
 def fail(error: SigngenError) -> None:
     """Print one red line for ``error`` and exit with its code."""
-    console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    console.print(styled("error:", "bold red", error), highlight=False, soft_wrap=True)
     sys.exit(error.exit_code)
 
 
@@ -48,6 +56,9 @@ def main() -> None:
         app()
     except SigngenError as error:
         fail(error)
+    except OSError as error:  # a write the checks up front could not foresee (disk full, ...)
+        where = f"{error.filename}: " if error.filename else ""
+        fail(SigngenError(f"{where}{error.strerror or error}"))
 
 
 Clamp = Annotated[

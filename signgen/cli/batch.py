@@ -15,8 +15,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import app, console, fail, styled
 from signgen.cli.outputs import stop_cleanly_on_sigterm
+from signgen.cli.paths import check_output_folder
 from signgen.errors import SigngenError
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "checkpoints" / "rpfm-128"
 # The frame rate on the progress bar is measured over the last few seconds.
 FPS_WINDOW_S = 5.0
-out_console = Console()
+out_console = Console(markup=False)
 
 
 @app.command("batch")
@@ -66,6 +67,7 @@ def batch_command(
     from signgen.batch import BatchConfig, RendererSettings, load_manifest, run_batch
 
     try:
+        check_output_folder(out, "--out")
         config = BatchConfig(
             manifest=manifest,
             out=out,
@@ -79,7 +81,9 @@ def batch_command(
         loaded = load_manifest(config.manifest, config.out)
         if not strict:
             for problem in loaded.problems:
-                console.print(f"[yellow]bad row:[/] {problem}", highlight=False, soft_wrap=True)
+                console.print(
+                    styled("bad row:", "yellow", problem), highlight=False, soft_wrap=True
+                )
         with stop_cleanly_on_sigterm(), _BatchProgress(len(loaded.jobs)) as events:
             report = run_batch(config, loaded, events)
     except SigngenError as error:

@@ -27,14 +27,14 @@ if TYPE_CHECKING:
     from signgen.bench import BenchConfig
 
 REPO = Path(__file__).resolve().parents[2]
-out_console = Console()
+out_console = Console(markup=False)
 # The rows table has 12 columns: never squeeze it below this width (it wraps in a narrow
 # terminal instead, which still reads; squeezed cells do not).
 TABLE_WIDTH = 150
 
 
 def _show(*renderables: object) -> None:
-    wide = Console(width=max(out_console.width, TABLE_WIDTH))
+    wide = Console(width=max(out_console.width, TABLE_WIDTH), markup=False)
     for renderable in renderables:
         wide.print(renderable)
 

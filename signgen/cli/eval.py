@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
-from signgen.errors import SigngenError
-from signgen.io.atomic import write_atomic
+from signgen.cli.paths import check_output_file
+from signgen.errors import ConfigError, SigngenError
 
 # torch and the model load only when the command runs: `signgen --help` stays fast.
 if TYPE_CHECKING:
@@ -48,12 +48,17 @@ def _tables(report: EvalReport) -> list[Table]:
 
 
 def write_json(document: dict[str, Any], path: Path) -> None:
+    from signgen.io.atomic import write_atomic
+
     text = json.dumps(document, indent=2).encode()
 
     def write(out: BinaryIO) -> None:
         out.write(text)
 
-    write_atomic(path, write)
+    try:
+        write_atomic(path, write)
+    except OSError as error:
+        raise ConfigError(f"cannot write: {error.strerror}", path=path) from None
 
 
 @app.command("eval")
@@ -94,6 +99,11 @@ def eval_command(
 
     Real people: signgen eval --real-video clip.mp4 --real-pairs photos/ --json real.json
     """
+    if json_out is not None:
+        try:
+            check_output_file(json_out, "--json")
+        except SigngenError as error:
+            fail(error)
     if real_video or real_pairs:
         _eval_real(checkpoint, real_video or [], real_pairs or [], size, max_frames, json_out)
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -21,9 +21,9 @@ from rich.text import Text
 from signgen.cli.app import app, console, fail
 from signgen.cli.outputs import refuse_overlap
 from signgen.errors import ConfigError, SigngenError
-from signgen.extract import BACKENDS, extract_poses
-from signgen.io import write_poses
-from signgen.pose.sequence import PoseSequence
+
+if TYPE_CHECKING:
+    from signgen.pose.sequence import PoseSequence
 
 OUTPUT_SUFFIXES = (".json", ".pose")
 
@@ -45,9 +45,7 @@ def extract_command(
             "--output", "-o", help="Pose file to write: .json (signgen) or .pose (pose-format)."
         ),
     ],
-    backend: Annotated[
-        str, typer.Option(help=f"Pose estimator: {', '.join(sorted(BACKENDS))}.")
-    ] = "mediapipe",
+    backend: Annotated[str, typer.Option(help="Pose estimator: mediapipe.")] = "mediapipe",
     every: Annotated[
         int, typer.Option(help="Keep every N-th frame; the output runs at fps / N.")
     ] = 1,
@@ -66,6 +64,8 @@ def extract_command(
 
     Points not found (a hand out of view) have confidence 0. Runs offline on the CPU.
     """
+    from signgen.io import write_poses
+
     try:
         refuse_overlap({"output": output}, [video])
         _check_output(output)
@@ -94,8 +94,10 @@ def _check_output(output: Path) -> None:
 def _extract_with_progress(
     video: Path, backend: str, every: int, allow_empty: bool
 ) -> PoseSequence:
+    from signgen.extract import extract_poses
+
     columns = (
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", style="progress.description", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         FramesPerSecondColumn(),

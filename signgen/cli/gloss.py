@@ -10,14 +10,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import app, console, fail, styled
+from signgen.cli.paths import check_output_folder
 from signgen.errors import SigngenError
-from signgen.gloss import FingerspellingWarning, Lexicon, default_lexicon_dir, glosses_to_poses
-from signgen.gloss.importer import SignSource, add_sign
-from signgen.io import write_poses
 
 lexicon_app = typer.Typer(
-    help="Manage the sign lexicon (pose_sequences/): add recordings, list signs.",
+    help="Manage the sign lexicon (pose_sequences/): add recordings, list signs.\n\n"
+    "Examples:\n\nsigngen lexicon list --language sgg\n\n"
+    "signgen lexicon add HELLO hello.pose --language ase --words hello",
     no_args_is_help=True,
 )
 app.add_typer(lexicon_app, name="lexicon")
@@ -50,6 +50,9 @@ def gloss_command(
 
     A-N-N-A (letters joined by hyphens) is fingerspelled on purpose.
     """
+    from signgen.gloss import FingerspellingWarning, Lexicon, default_lexicon_dir, glosses_to_poses
+    from signgen.io import write_poses
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", FingerspellingWarning)
@@ -60,7 +63,7 @@ def gloss_command(
                 fps=fps,
             )
         for warning in caught:
-            console.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+            console.print(styled("warning:", "yellow", warning.message), highlight=False)
         write_poses(seq, output)
     except SigngenError as error:
         fail(error)
@@ -100,7 +103,14 @@ def lexicon_add(
 
     Example: signgen lexicon add HELLO hello.pose --language ase --words hello --spoken-language en
     """
+    from signgen.gloss import default_lexicon_dir
+    from signgen.gloss.importer import SignSource, add_sign
+
     folder = lexicon or default_lexicon_dir()
+    try:
+        check_output_folder(folder, "--lexicon")
+    except SigngenError as error:
+        fail(error)
     source = SignSource(
         gloss=gloss,
         path=file,
@@ -131,6 +141,8 @@ def lexicon_list(
 
     Example: signgen lexicon list --language sgg
     """
+    from signgen.gloss import Lexicon, default_lexicon_dir
+
     try:
         lex = Lexicon.load(lexicon or default_lexicon_dir())
     except SigngenError as error:
@@ -140,4 +152,4 @@ def lexicon_list(
     for code in [language.lower()] if language else lex.languages():
         for entry in lex.signs(code):
             table.add_row(entry.gloss, code, " | ".join(entry.words), entry.file)
-    Console().print(table)
+    Console(markup=False).print(table)

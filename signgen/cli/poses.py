@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
@@ -13,14 +13,20 @@ from rich.table import Table
 from signgen.cli.app import app, fail
 from signgen.cli.outputs import refuse_overlap
 from signgen.errors import ConfigError, SigngenError
-from signgen.io import read_poses
-from signgen.io.transcode import ConvertOptions, convert_poses
-from signgen.pose.filters import SmoothMethod
-from signgen.pose.summary import PoseSummary, summarize
 
-poses_app = typer.Typer(name="poses", help="Inspect and convert pose files.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from signgen.pose.filters import SmoothMethod
+    from signgen.pose.summary import PoseSummary
+
+poses_app = typer.Typer(
+    name="poses",
+    help="Inspect and convert pose files.\n\n"
+    "Examples:\n\nsigngen poses info signer.pose\n\n"
+    "signgen poses convert openpose_json/ signer.json --input-fps 24 --canonical",
+    no_args_is_help=True,
+)
 app.add_typer(poses_app, name="poses")
-out = Console()
+out = Console(markup=False)
 
 FORMATS_HELP = (
     "Reads .pose (pose-format: MediaPipe Holistic, reduced 178, OpenPose 137), signgen .json, "
@@ -73,6 +79,9 @@ def info_command(
 
     Example: signgen poses info tests/data/poses/sgg_essen.pose
     """
+    from signgen.io import read_poses
+    from signgen.pose.summary import summarize
+
     try:
         seq = read_poses(
             file,
@@ -119,13 +128,15 @@ def convert_command(
 
     Example: signgen poses convert openpose_json/ signer.json --input-fps 24 --canonical --smooth
     """
+    from signgen.io.transcode import ConvertOptions, convert_poses
+
     try:
         refuse_overlap({"output": target}, [source])
         if smooth_method not in ("savgol", "one_euro"):
             raise ConfigError(f"--smooth-method must be savgol or one_euro, got {smooth_method!r}")
         options = ConvertOptions(
             canonical=canonical,
-            smooth=cast(SmoothMethod, smooth_method) if smooth else None,
+            smooth=cast("SmoothMethod", smooth_method) if smooth else None,
             fps=_positive(fps, "--fps"),
             size=parse_size(size, "--size"),
             input_fps=_positive(input_fps, "--input-fps"),

@@ -10,20 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail
+from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail, styled
 from signgen.cli.outputs import check_writable, refuse_overlap, stop_cleanly_on_sigterm
 from signgen.errors import CheckpointError, ConfigError, ImageError, SigngenError
-from signgen.io import read_canonical, read_poses
-from signgen.io.image import read_image
-from signgen.pose.sequence import PoseSequence
 
-# torch, diffusers and the model load only when a command runs: `signgen --help` stays fast.
+# torch, diffusers, numpy and the readers load only when a command runs: `signgen --help`
+# stays fast.
 if TYPE_CHECKING:
+    import numpy as np
+
+    from signgen.pose.sequence import PoseSequence
     from signgen.render import Frame, RenderOptions, RenderResult
     from signgen.sampler import Method
 
@@ -33,7 +33,7 @@ EXAMPLES = REPO / "examples"
 DEMO_REFERENCE = EXAMPLES / "signer.png"
 DEMO_GLOSS = "KLEINE KINDER ESSEN PIZZA"
 DEMO_LANGUAGE = "sgg"
-out_console = Console()
+out_console = Console(markup=False)
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,7 @@ def render_command(
 
 def run_render(job: RenderJob, options: RenderOptions) -> RenderResult:
     """Read the inputs, check them, render to ``job.out`` and write the sidecars."""
+    from signgen.io.image import read_image
     from signgen.render import Renderer, render_to_video
     from signgen.render.poses import check_poses
     from signgen.render.real import PersonRenderer
@@ -235,6 +236,7 @@ def _check_reference(image: np.ndarray, path: Path) -> None:
 
 def _reference_pose(source: str, reference: Path, image: np.ndarray) -> PoseSequence | None:
     """The reference's own pose in ``image``'s frame (see ``--reference-pose``)."""
+    from signgen.io import read_canonical
     from signgen.render.poses import estimate_reference_pose, frame_reference_pose
 
     size = image.shape[0]
@@ -270,8 +272,10 @@ def _load_sequence(job: RenderJob) -> PoseSequence:
 
 
 def _read_sequence(job: RenderJob) -> PoseSequence:
+    from signgen.io import read_poses
+
     if job.poses is not None:
-        return read_poses(job.poses)
+        return read_poses(job.poses, max_frames=job.max_frames)
     from signgen.gloss import FingerspellingWarning, Lexicon, glosses_to_poses
 
     assert job.gloss is not None
@@ -281,7 +285,7 @@ def _read_sequence(job: RenderJob) -> PoseSequence:
             job.gloss, language=job.language, lexicon=Lexicon.default(), fps=25.0
         )
     for warning in caught:
-        console.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+        console.print(styled("warning:", "yellow", warning.message), highlight=False)
     return sequence
 
 

@@ -10,16 +10,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from signgen.cli.app import app, console, fail
 from signgen.cli.outputs import refuse_overlap, stop_cleanly_on_sigterm
-from signgen.errors import SigngenError
-from signgen.io import read_canonical
-from signgen.io.image import write_png
-from signgen.synth.groundtruth import SynthOptions, reference_image, render_sequence
-from signgen.synth.sheet import SheetConfig, contact_sheet
-from signgen.video import VideoWriter
+from signgen.cli.paths import check_output_file
+from signgen.errors import ConfigError, SigngenError
 
 synth_app = typer.Typer(
     name="synth",
-    help="The synthetic signer world: reference images, ground-truth videos, contact sheets.",
+    help="The synthetic signer world: reference images, ground-truth videos, contact sheets."
+    "\n\nExamples:\n\nsigngen synth reference -a 7 -o ref.png\n\n"
+    "signgen synth render poses.pose -a 7 -o gt.mp4\n\nsigngen synth sheet -o sheet.png",
     no_args_is_help=True,
 )
 app.add_typer(synth_app, name="synth")
@@ -41,7 +39,9 @@ def reference_command(
     """
     from signgen.cli.render import reference_sidecar
     from signgen.io import write_poses
+    from signgen.io.image import write_png
     from signgen.synth import Appearance, neutral_pose
+    from signgen.synth.groundtruth import SynthOptions, reference_image
 
     try:
         write_png(reference_image(SynthOptions(appearance, size)), out)
@@ -64,7 +64,14 @@ def render_command(
 
     Example: signgen synth render poses.pose --appearance 7 -o gt.mp4
     """
+    from signgen.io import read_canonical
+    from signgen.synth.groundtruth import SynthOptions, render_sequence
+    from signgen.video import VideoWriter
+
     try:
+        if out.suffix.lower() != ".mp4":
+            raise ConfigError("the output video must be an .mp4 file (H.264)", path=out)
+        check_output_file(out, "--out")
         refuse_overlap({"output video": out}, [poses])
         seq, frames = render_sequence(read_canonical(poses), SynthOptions(appearance, size))
         columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -92,6 +99,10 @@ def sheet_command(
 
     Example: signgen synth sheet -o sheet.png
     """
+    from signgen.io.image import write_png
+    from signgen.synth.groundtruth import SynthOptions
+    from signgen.synth.sheet import SheetConfig, contact_sheet
+
     try:
         SynthOptions(first_seed, size)  # validates both
         write_png(contact_sheet(SheetConfig(first_seed=first_seed, size=size)), out)

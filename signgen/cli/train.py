@@ -10,6 +10,7 @@ import typer
 
 from signgen.cli.app import app, console, fail
 from signgen.cli.outputs import same_path, stop_cleanly_on_sigterm
+from signgen.cli.paths import check_output_folder
 from signgen.errors import ConfigError, SigngenError
 
 # torch and the model load only when a command runs: `signgen --help` stays fast.
@@ -18,7 +19,10 @@ if TYPE_CHECKING:
 
 train_app = typer.Typer(
     name="train",
-    help="Train the model: the autoencoder first, then the flow on top of it.",
+    help="Train the model: the autoencoder first, then the flow on top of it.\n\n"
+    "Examples:\n\nsigngen train autoencoder -o runs/ae --max-minutes 25\n\n"
+    "signgen train flow -a runs/ae -o runs/flow --max-minutes 60\n\n"
+    "signgen train export runs/flow -o checkpoints/mine",
     no_args_is_help=True,
 )
 app.add_typer(train_app, name="train")
@@ -100,6 +104,7 @@ def autoencoder_command(
                    tiny=tiny or None, fresh_per_step=fresh_per_step, init=init,
                    decoder_only=decoder_only or None)  # fmt: skip
     try:
+        check_output_folder(out, "--out")
         from signgen.train import AutoencoderTrainConfig, build_config, train_autoencoder
 
         settings = build_config(AutoencoderTrainConfig, config, options)
@@ -178,6 +183,7 @@ def flow_command(
                    fresh_per_step=fresh_per_step, lost_hands=lost_hands,
                    block_channels=channels, init=init)  # fmt: skip
     try:
+        check_output_folder(out, "--out")
         from signgen.train import FlowTrainConfig, build_config, train_flow
 
         settings = build_config(FlowTrainConfig, config, options)
@@ -206,11 +212,12 @@ def export_command(
     """
     try:
         _check_checkpoint_out(out, run, decoder)
+        check_output_folder(out, "--out")
         extra = None
         if eval_json is not None:
             try:
                 extra = {"eval": json.loads(eval_json.read_text())}
-            except (OSError, json.JSONDecodeError) as error:
+            except (OSError, ValueError, RecursionError) as error:
                 raise ConfigError(f"unreadable eval report: {error}", path=eval_json) from error
         from signgen.checkpoint import export_checkpoint
 
@@ -239,6 +246,7 @@ def average_command(
     """
     try:
         _check_checkpoint_out(out, *checkpoints)
+        check_output_folder(out, "--out")
         shares = None
         if weights is not None:
             try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-from signgen.errors import ConfigError, LexiconError, SigngenError
+from signgen.errors import ConfigError, GlossError, LexiconError, SigngenError
 from signgen.gloss.concat import JoinConfig, Word, concatenate
 from signgen.gloss.hold import shorten_hold
 from signgen.gloss.index import LexiconEntry
@@ -23,6 +23,11 @@ from signgen.pose.normalize import CENTER_FRACTION, SHOULDER_FRACTION, fit_to_fr
 from signgen.pose.sequence import PoseSequence
 
 # Savitzky-Golay window, frames: the pose layer's measured default (halves jitter, keeps motion).
+# Bounds that keep a composition within about a gigabyte of memory (measured: ~140 KB of peak
+# memory per output frame while joining): a long news sentence has 20-40 glosses, ~60 frames each.
+MAX_GLOSSES = 100
+MAX_FRAMES = 9_000  # 6 minutes at 25 fps
+MAX_FPS = 240.0
 SMOOTH_WINDOW = 5
 
 
@@ -93,8 +98,13 @@ def glosses_to_poses(
     lexicon lacks), `LexiconError` (a broken lexicon entry) or `ConfigError` (bad fps).
     """
     config = config or GlossConfig()
-    if not fps > 0:
-        raise ConfigError(f"fps must be positive, got {fps}")
+    if not 0 < fps <= MAX_FPS:
+        raise ConfigError(f"fps must be positive and at most {MAX_FPS:g}, got {fps:g}")
+    if len(text.split()) > MAX_GLOSSES:
+        raise GlossError(
+            f"the text has {len(text.split())} glosses; at most {MAX_GLOSSES} are signed at once "
+            "(split it into sentences)"
+        )
     planned = plan_glosses(text, language=language, lexicon=lexicon)
     prepared: dict[LexiconEntry, PoseSequence] = {}
     words: list[Word] = []
@@ -114,6 +124,12 @@ def glosses_to_poses(
             still_px = config.still_speed * config.shoulder_width / fps
             signs = tuple(shorten_hold(sign, max_frames, still_px) for sign in signs)
         words.append(Word(word.label, signs))
+    frames = sum(sign.num_frames for w in words for sign in w.signs)
+    if frames > MAX_FRAMES:
+        raise GlossError(
+            f"the text would make {frames} frames at {fps:g} fps; at most {MAX_FRAMES} are "
+            "composed at once (split it into sentences, or lower --fps)"
+        )
     seq = concatenate(words, config.join, config.shoulder_width)
     if config.smoothing is not None:
         seq = smooth_joins(seq, config.smoothing)

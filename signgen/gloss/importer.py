@@ -101,6 +101,15 @@ def file_name(gloss: str) -> str:
     return "gloss-" + hashlib.sha1(gloss.casefold().encode()).hexdigest()[:12]
 
 
+def _check_range(source: SignSource) -> None:
+    """Refuse a time range that cannot be: negative, or ending before it starts."""
+    start, end = source.start_ms, source.end_ms
+    if start < 0 or end < 0:
+        raise LexiconError(f"--start-ms and --end-ms must be 0 or more, got {start} and {end}")
+    if end and end <= start:
+        raise LexiconError(f"--end-ms ({end}) must come after --start-ms ({start})")
+
+
 def add_sign(lexicon_dir: Path, source: SignSource) -> LexiconEntry:
     """Import ``source`` into the lexicon at ``lexicon_dir`` (created if needed).
 
@@ -108,7 +117,10 @@ def add_sign(lexicon_dir: Path, source: SignSource) -> LexiconEntry:
     """
     gloss = validate_gloss(source.gloss)
     language = validate_language(source.language)
+    _check_range(source)
     seq = cut(read_recording(source.path), source.start_ms, source.end_ms)
+    if seq.num_frames and not (seq.conf > 0).any():
+        raise LexiconError("no point is visible in the recording (nothing to import)", source.path)
     if seq.num_frames and source.trim:
         seq = seq.frames(*active_range(to_canonical(seq)))
     if seq.num_frames == 0:

@@ -132,7 +132,7 @@ def _entry(row: dict[str, str], line: int, path: Path) -> LexiconEntry:
 def read_index(path: Path) -> list[LexiconEntry]:
     """Rows of ``index.csv`` at ``path``, validated; a `LexiconError` naming the row otherwise."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often save a BOM
     except (OSError, UnicodeDecodeError) as error:
         raise LexiconError(f"cannot read the lexicon index ({error})", path=path) from None
     reader = csv.DictReader(io.StringIO(text))

@@ -49,7 +49,7 @@ def read_deepfashion_csv(
     """Read a DeepFashion ``name:keypoints_y:keypoints_x`` file, one frame per row."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise PoseFileError(f"cannot read: {error}", path=path) from None
     if not lines or not is_deepfashion_csv(lines[0]):

@@ -14,6 +14,8 @@ Gloss spans have no place in a .pose file and are not written.
 from __future__ import annotations
 
 import math
+import mmap
+import os
 import struct
 from pathlib import Path
 from typing import BinaryIO
@@ -50,7 +52,7 @@ _MAX_POINTS = 10_000  # all real layouts have < 600
 _MAX_PEOPLE = 64
 
 
-def _read_header(data: bytes, path: Path) -> tuple[PoseHeader, BufferReader]:
+def _read_header(data: bytes | mmap.mmap, path: Path) -> tuple[PoseHeader, BufferReader]:
     reader = BufferReader(data)
     try:
         header = PoseHeader.read(reader)
@@ -76,7 +78,7 @@ def _read_header(data: bytes, path: Path) -> tuple[PoseHeader, BufferReader]:
     return header, reader
 
 
-def _check_body_size(data: bytes, header: PoseHeader, offset: int, path: Path) -> None:
+def _check_body_size(data: bytes | mmap.mmap, header: PoseHeader, offset: int, path: Path) -> None:
     """Refuse a body whose declared frames/people do not fit in the bytes that follow."""
     points = sum(len(c.points) for c in header.components)
     values_per_person = points * len(header.components[0].format)
@@ -96,9 +98,19 @@ def _check_body_size(data: bytes, header: PoseHeader, offset: int, path: Path) -
     else:
         if len(data) < offset + 6:
             raise PoseFileError("truncated body (no frame count)", path=path)
-        fps, _, people = struct.unpack_from("<HHH", data, offset)
+        fps, declared, people = struct.unpack_from("<HHH", data, offset)
         body = offset + 6
-        frames = (len(data) - body) // (4 * values_per_person * max(people, 1))
+        # Version 0.1 sizes its body by the bytes left (its frame count is 16 bits, too small
+        # for long files): a body cut short must still be a whole number of frames, and that
+        # number must agree with the declared count (modulo 2^16).
+        frame_bytes = 4 * values_per_person * max(people, 1)
+        frames, extra = divmod(len(data) - body, frame_bytes)
+        if extra or (frames and frames % 65536 != declared):
+            raise PoseFileError(
+                f"truncated body: {declared} frames declared, {len(data) - body} bytes present "
+                f"({(len(data) - body) / frame_bytes:.2f} frames)",
+                path=path,
+            )
     if not (math.isfinite(fps) and 0 < fps <= 10_000):
         raise PoseFileError(f"invalid frame rate {fps!r}", path=path)
     if not 1 <= people <= _MAX_PEOPLE:
@@ -145,17 +157,29 @@ def _match_layout(header: PoseHeader, path: Path) -> tuple[Layout, np.ndarray | 
     raise PoseFileError(f"unrecognised skeleton: components {found}", path=path)
 
 
-def read_pose_file(path: str | Path) -> PoseSequence:
+def read_pose_file(path: str | Path, max_frames: int | None = None) -> PoseSequence:
     """Read a pose-format ``.pose`` file (first person only) in its own layout.
 
     Vectorised: pose-format reads the body as one block; signgen gathers the layout's points
-    from it with one fancy index. Peak memory is about 3x the file size.
+    from it with one fancy index. Peak memory is about 2x the size of what is read. The file
+    is memory-mapped, so with ``max_frames`` only the first frames' bytes are read (versions
+    0.1 and 0.2; version 0 files store frame by frame and are read whole).
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            if os.fstat(file.fileno()).st_size == 0:
+                raise PoseFileError("not a .pose file (empty)", path=path)
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     except OSError as error:
         raise PoseFileError(f"cannot read: {error.strerror}", path=path) from None
+    try:
+        return _read_mapped(data, path, max_frames)
+    finally:
+        data.close()
+
+
+def _read_mapped(data: mmap.mmap, path: Path, max_frames: int | None) -> PoseSequence:
     header, reader = _read_header(data, path)
     layout, index = _match_layout(header, path)
     _check_body_size(data, header, reader.read_offset, path)
@@ -164,7 +188,7 @@ def read_pose_file(path: str | Path) -> PoseSequence:
         # Damaged bodies can hold NaN/inf, which pose-format's casts warn about; they are
         # caught below (`clean_points`), so the only report is the one-line signgen error.
         with np.errstate(invalid="ignore", over="ignore"):
-            body = NumPyPoseBody.read(header, reader)
+            body = NumPyPoseBody.read(header, reader, end_frame=max_frames)
         points = np.asarray(body.data.data)[:, 0, index, :2]
         conf = np.asarray(body.confidence)[:, 0, index]
         fps = float(body.fps)

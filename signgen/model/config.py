@@ -8,6 +8,10 @@ from typing import Any
 
 from signgen.cond.raster import NUM_CHANNELS
 from signgen.errors import ConfigError
+from signgen.validate import strict_values
+
+# Every size in a model config (channels, blocks, image size) lies in [1, MAX_SIZE].
+MAX_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -79,25 +83,27 @@ class RPFMConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RPFMConfig:
         """Rebuild from `to_dict` output; unknown or ill-typed fields raise ConfigError."""
+        if not isinstance(data, dict):
+            raise ConfigError("invalid model config: not a JSON object")
         try:
+            sizes = strict_values(cls, {"image_size": data["image_size"]}, int_limit=MAX_SIZE)
             return cls(
-                image_size=int(data["image_size"]),
+                image_size=sizes["image_size"],
                 autoencoder=_build(AutoencoderConfig, data["autoencoder"]),
                 pose_encoder=_build(PoseEncoderConfig, data["pose_encoder"]),
                 velocity=_build(VelocityConfig, data["velocity"]),
             )
-        except (KeyError, TypeError, ValueError) as error:
-            raise ConfigError(f"invalid model config: {error}") from error
+        except KeyError as error:
+            raise ConfigError(f"invalid model config: no {error}") from None
+        except (ConfigError, TypeError, ValueError) as error:
+            raise ConfigError(f"invalid model config: {error}") from None
 
 
 def _build(kind: type, data: dict[str, Any]) -> Any:
     """A config dataclass from JSON data: lists become tuples; unknown keys are an error."""
-    names = {f.name for f in dataclasses.fields(kind)}
-    unknown = set(data) - names
-    if unknown:
-        raise ConfigError(f"unknown {kind.__name__} fields: {sorted(unknown)}")
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-    return kind(**values)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{kind.__name__}: not a JSON object")
+    return kind(**strict_values(kind, data, int_limit=MAX_SIZE))
 
 
 TINY = RPFMConfig(

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.signal import savgol_filter
 
 from signgen.errors import ConfigError
 from signgen.pose.one_euro import one_euro
@@ -90,6 +89,8 @@ def _savgol(xy: np.ndarray, valid: np.ndarray, window: int, order: int) -> np.nd
     filled, _ = _interpolate(
         xy, valid.astype(np.float32), before, after, ~valid & (before >= 0) & (before <= last)
     )
+    from scipy.signal import savgol_filter  # ~0.6 s to import: only when a file is smoothed
+
     return savgol_filter(filled, window, order, axis=0, mode="interp").astype(np.float32)
 
 

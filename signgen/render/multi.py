@@ -4,9 +4,12 @@ A batch of broadcast clips is rendered faster when the network sees several fram
 (one large convolution instead of several small ones). `MultiClipLoop` keeps up to
 ``capacity`` prepared clips in flight and renders the next frame of each with one call of
 `Renderer.render_step`, the same per-frame step a single clip uses: every clip keeps its own
-warm-start chain, fixed noise and reference cache, so a clip's frames do not depend on which
-clips it was batched with (up to floating-point rounding of batched kernels). When a clip
-ends, its slot frees up for the next one (continuous batching).
+warm-start chain, fixed noise and reference cache. The network always sees batches of
+`NETWORK_ROWS` rows (the last padded): batched kernels round differently at different batch
+sizes (about 1e-6, enough to flip a pixel, and H.264 turns a flipped pixel into a visibly
+different block), so a clip renders bit-identically whatever ``--batch-size``, whichever clips
+share its batch, and whether it was rendered before or after a resume. When a clip ends, its
+slot frees up for the next one (continuous batching).
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from signgen.errors import ConfigError
 from signgen.render.renderer import ClipStream, Frame, Renderer, Sink
 
 Key = TypeVar("Key", bound=Hashable)
+
+# Rows of every network batch of a multi-clip loop (the default --batch-size): fewer clips in
+# flight are padded, more are run in several batches of this size.
+NETWORK_ROWS = 4
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class MultiClipLoop(Generic[Key]):
         keys = list(self._slots)
         slots = [self._slots[key] for key in keys]
         frames = self.renderer.render_step(
-            [slot.stream.state for slot in slots], [slot.sink for slot in slots]
+            [slot.stream.state for slot in slots], [slot.sink for slot in slots], NETWORK_ROWS
         )
         done = []
         for key, slot, frame in zip(keys, slots, frames, strict=True):

@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy.interpolate import CubicSpline
 
 from signgen.errors import SigngenError
 from signgen.gloss.lexicon import Lexicon
@@ -221,6 +220,8 @@ def _arm(
     )
     resting = rng.uniform(size=len(keys)) < config.rest_probability
     targets[resting] = center + sw * np.array([side * 0.45, 1.25])
+    from scipy.interpolate import CubicSpline  # slow to import: only when a clip is made
+
     wrist = CubicSpline(keys, targets, bc_type="clamped")(t)
     upper, fore = appearance.upper_arm * sw, appearance.forearm * sw
     # Foreshortening: how much of each bone lies in the image plane, wandering slowly.

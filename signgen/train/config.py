@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from signgen.errors import ConfigError
+from signgen.validate import strict_values
 
 
 @dataclass(frozen=True)
@@ -103,21 +104,13 @@ class FlowTrainConfig(TrainConfig):
 C = TypeVar("C", bound=TrainConfig)
 
 
-def _convert(field: dataclasses.Field[Any], value: Any) -> Any:
-    kind = str(field.type)
-    if value is None:
-        return None
-    if "Path" in kind:
-        return Path(value)
-    if "tuple[int" in kind:
-        parts = value.split(",") if isinstance(value, str) else value
-        return tuple(int(p) for p in parts)
-    if kind == "bool":
-        return bool(value)
-    if kind == "int":
-        return int(value)
-    if kind == "float":
-        return float(value)
+def _option_value(field: dataclasses.Field[Any], value: Any) -> Any:
+    """A CLI option's value in its JSON form: ``--channels 64,128`` gives a list of ints."""
+    if "tuple[int" in str(field.type) and isinstance(value, str):
+        try:
+            return [int(part) for part in value.split(",")]
+        except ValueError:
+            raise ConfigError(f"{field.name}: not a list of integers: {value!r}") from None
     return value
 
 
@@ -126,19 +119,26 @@ def build_config(kind: type[C], json_file: Path | None, overrides: dict[str, Any
     values: dict[str, Any] = {}
     if json_file is not None:
         try:
-            data = json.loads(Path(json_file).read_text())
-        except (OSError, json.JSONDecodeError) as error:
-            raise ConfigError(f"unreadable training config: {error}", path=json_file) from error
+            data = json.loads(Path(json_file).read_bytes())
+        except OSError as error:
+            raise ConfigError(
+                f"unreadable training config: {error.strerror}", path=json_file
+            ) from None
+        except (ValueError, RecursionError):  # not text, not JSON, nested too deep
+            raise ConfigError("training config is not a JSON file", path=json_file) from None
         if not isinstance(data, dict):
             raise ConfigError("training config must be a JSON object", path=json_file)
         values.update(data)
-    values.update({k: v for k, v in overrides.items() if v is not None})
     fields = {f.name: f for f in dataclasses.fields(kind)}
+    values.update({k: _option_value(fields[k], v) if k in fields else v
+                   for k, v in overrides.items() if v is not None})  # fmt: skip
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise ConfigError(f"unknown training options: {', '.join(unknown)}", path=json_file)
     try:
-        return kind(**{k: _convert(fields[k], v) for k, v in values.items()})
+        return kind(**strict_values(kind, values))
+    except ConfigError as error:
+        raise ConfigError(f"invalid training option {error}", path=json_file) from None
     except (TypeError, ValueError) as error:
         raise ConfigError(f"invalid training option: {error}", path=json_file) from error
 
