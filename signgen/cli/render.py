@@ -136,6 +136,12 @@ def render_command(
     max_frames: Annotated[
         int | None, typer.Option(help="Render only the first N frames (a quick preview).")
     ] = None,
+    sampler: Annotated[
+        Path | None,
+        typer.Option(
+            help="Sampling recipe (JSON) instead of the checkpoint's own sampler.json.",
+        ),
+    ] = None,
 ) -> None:
     """Render a signer (reference image) performing a pose sequence, frame by frame.
 
@@ -145,6 +151,7 @@ def render_command(
     """
     from signgen.cond import STATIC_GAIN
     from signgen.render import RenderOptions
+    from signgen.render.recipe import load_recipe, with_recipe
 
     try:
         options = RenderOptions(
@@ -163,6 +170,7 @@ def render_command(
             warp=warp,
             soften=soften,
         )
+        options = with_recipe(options, load_recipe(checkpoint, sampler))
         job = RenderJob(
             reference, poses, gloss, language, out, checkpoint, device, dtype, threads,
             max_frames, reference_pose, report, plot, subtitles, side_by_side, size,
@@ -360,9 +368,10 @@ def demo_command(
     )
     try:
         _check_demo(job)
-        from signgen.render import RenderOptions
 
-        result = run_render(job, RenderOptions(smoothing="none"))
+        from signgen.render.recipe import load_recipe
+
+        result = run_render(job, load_recipe(checkpoint).options(smoothing="none"))
     except SigngenError as error:
         fail(error)
         return
