@@ -1,4 +1,4 @@
-"""Quality of a checkpoint on the held-out synthetic world (issue 4, "Must show").
+"""Quality of a checkpoint on the held-out synthetic world.
 
 Two parts, both against ground truth rendered by `signgen.synth`:
 
@@ -125,11 +125,11 @@ class EvalReport:
         return {"config": config, "pairs": pairs, "clips": clips, "checks": checks}
 
 
-CHECKS_TITLE = "issue 4 targets"
+CHECKS_TITLE = "quality checks"
 
 
 def evaluate_targets(report: EvalReport) -> list[Check]:
-    """Issue 4's "Must show" on ``report``: the autoencoder is not the ceiling, cold sampling
+    """The quality checks on ``report``: the autoencoder is not the ceiling, cold sampling
     on the pairs, and on every clip the warm start at least as good as cold on hands and
     limbs, its flicker within 15% of the ground truth's, and no drift."""
     auto, cold = report.pair("auto").scores, report.pair("cold").scores

@@ -1,6 +1,6 @@
 """Stage 2: the conditional flow, noise path and trained frame-to-frame path together.
 
-Every batch mixes (issue 4, item 5, measured on a prototype here):
+Every batch mixes (measured on a prototype):
 - noise-path samples (``noise_fraction``, mode 0): x0 ~ N(0, I), s = `SIGMA_MIN`;
 - frame-to-frame samples (mode 1): x0 = the previous frame's latent, perturbed the way
   inference errors look: Gaussian noise with sigma ~ U(0, ``perturb_sigma``), a blur
