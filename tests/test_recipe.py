@@ -74,3 +74,13 @@ def test_render_reads_the_sampler_file(tiny_checkpoint: Path, tmp_path: Path) ->
                                  "--full-generation", "--sampler", str(recipe)])  # fmt: skip
     assert result.exit_code == 1 and "cold.json" in result.output
     assert not (tmp_path / "p.mp4").exists()
+
+
+def test_render_help_lists_at_most_fifteen_options() -> None:
+    result = runner.invoke(app, ["render", "--help"], terminal_width=120)
+    assert result.exit_code == 0
+    rows = [line[1:].lstrip(" *") for line in result.output.splitlines() if line.startswith("│")]
+    options = sorted({row.split()[0] for row in rows if row.startswith("--")})
+    assert "--out" in options and "--sampler" in options and "--size" in options
+    assert 10 <= len(options) <= 15, options
+    assert "--warm-steps" not in options  # sampling details live in the recipe file
