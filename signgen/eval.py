@@ -45,7 +45,7 @@ from signgen.cond import (
 )
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
-from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range, settle
+from signgen.model import RPFM, ReferenceCache, WarmStep, clamp_to_range, latent_range
 from signgen.sampler import solve, time_grid
 from signgen.targets import Check, flicker_ok
 
@@ -298,12 +298,11 @@ def evaluate_clip(
         latent = keep(integrate(model, noise, reference, pose[:1], 0.0, config.steps))
         warm_latents = [latent]
         points, image_size = keypoints(clip.poses.xy, clip.poses.conf), model.config.image_size
+        step = WarmStep(config.warp, config.soften, config.static_gain)
         for k in range(1, frames):
-            if config.warp:
-                latent = follow_pose(latent, points[k - 1 : k], points[k : k + 1], image_size)
-            x_init = soften(latent) if config.soften else latent
+            x_init, kept = step.start(latent, points[k - 1 : k], points[k : k + 1], image_size)
             predicted = integrate(model, x_init, reference, pose[k : k + 1], 1.0, 1)
-            latent = settle(latent, predicted, moved[k : k + 1], config.static_gain, bounds)
+            latent = step.finish(kept, predicted, moved[k : k + 1], bounds)
             warm_latents.append(latent)
             if k % 25 == 0 or k == frames - 1:
                 progress(f"clip {index} warm", k + 1, frames)
