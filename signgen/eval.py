@@ -38,10 +38,8 @@ from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
     check_gain,
-    follow_pose,
     keypoints,
     pose_raster_batch,
-    soften,
 )
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
@@ -203,9 +201,9 @@ def evaluate_pairs(
             noise = _noise(len(items), model, config.seed + done, dtype)
             cold = integrate(model, noise, reference, pose, 0.0, config.steps)
             previous = model.autoencoder.encode(images["previous"])
-            if config.warp:
-                previous = follow_pose(previous, batch["previous_pose"], batch["target_pose"], size)
-            x_init = soften(previous) if config.soften else previous
+            x_init, _ = WarmStep(config.warp, config.soften).start(
+                previous, batch["previous_pose"], batch["target_pose"], size
+            )
             warm = integrate(model, x_init, reference, pose, 1.0, 1)
             if config.clamp:  # each pair in its own reference's range, as rendering does
                 bounds = latent_range(reference.latent)
