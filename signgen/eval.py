@@ -1,4 +1,4 @@
-"""Quality of a checkpoint on the held-out synthetic world (issue 4, "Must show").
+"""Quality of a checkpoint on the held-out synthetic world.
 
 Two parts, both against ground truth rendered by `signgen.synth`:
 
@@ -38,14 +38,12 @@ from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
     check_gain,
-    follow_pose,
     keypoints,
     pose_raster_batch,
-    soften,
 )
 from signgen.errors import ConfigError
 from signgen.metrics import Scores, drift, flicker, per_frame_ssim, score
-from signgen.model import RPFM, ReferenceCache, clamp_to_range, latent_range, settle
+from signgen.model import RPFM, ReferenceCache, WarmStep, clamp_to_range, latent_range
 from signgen.sampler import solve, time_grid
 from signgen.targets import Check, flicker_ok
 
@@ -125,11 +123,11 @@ class EvalReport:
         return {"config": config, "pairs": pairs, "clips": clips, "checks": checks}
 
 
-CHECKS_TITLE = "issue 4 targets"
+CHECKS_TITLE = "quality checks"
 
 
 def evaluate_targets(report: EvalReport) -> list[Check]:
-    """Issue 4's "Must show" on ``report``: the autoencoder is not the ceiling, cold sampling
+    """The quality checks on ``report``: the autoencoder is not the ceiling, cold sampling
     on the pairs, and on every clip the warm start at least as good as cold on hands and
     limbs, its flicker within 15% of the ground truth's, and no drift."""
     auto, cold = report.pair("auto").scores, report.pair("cold").scores
@@ -203,9 +201,9 @@ def evaluate_pairs(
             noise = _noise(len(items), model, config.seed + done, dtype)
             cold = integrate(model, noise, reference, pose, 0.0, config.steps)
             previous = model.autoencoder.encode(images["previous"])
-            if config.warp:
-                previous = follow_pose(previous, batch["previous_pose"], batch["target_pose"], size)
-            x_init = soften(previous) if config.soften else previous
+            x_init, _ = WarmStep(config.warp, config.soften).start(
+                previous, batch["previous_pose"], batch["target_pose"], size
+            )
             warm = integrate(model, x_init, reference, pose, 1.0, 1)
             if config.clamp:  # each pair in its own reference's range, as rendering does
                 bounds = latent_range(reference.latent)
@@ -298,12 +296,11 @@ def evaluate_clip(
         latent = keep(integrate(model, noise, reference, pose[:1], 0.0, config.steps))
         warm_latents = [latent]
         points, image_size = keypoints(clip.poses.xy, clip.poses.conf), model.config.image_size
+        step = WarmStep(config.warp, config.soften, config.static_gain)
         for k in range(1, frames):
-            if config.warp:
-                latent = follow_pose(latent, points[k - 1 : k], points[k : k + 1], image_size)
-            x_init = soften(latent) if config.soften else latent
+            x_init, kept = step.start(latent, points[k - 1 : k], points[k : k + 1], image_size)
             predicted = integrate(model, x_init, reference, pose[k : k + 1], 1.0, 1)
-            latent = settle(latent, predicted, moved[k : k + 1], config.static_gain, bounds)
+            latent = step.finish(kept, predicted, moved[k : k + 1], bounds)
             warm_latents.append(latent)
             if k % 25 == 0 or k == frames - 1:
                 progress(f"clip {index} warm", k + 1, frames)

@@ -1,7 +1,7 @@
-"""An issue's "Must show" targets checked against measured figures: `Check` rows and a table.
+"""Targets checked against measured figures: `Check` rows and a table.
 
-`signgen eval` checks the model targets (issue 4) and `signgen bench` the performance targets
-(issue 9); both print them with `checks_table` and write them into their JSON reports.
+`signgen eval` checks the model targets and `signgen bench` the performance targets;
+both print them with `checks_table` and write them into their JSON reports.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def test_bench_writes_report_and_plot(tiny_checkpoint: Path, tmp_path: Path) -> 
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     for text in ("50-step sampler", "trained warm start", "K search", "first 3 frames only",
-                 "floor (1 eval + decode)", "issue 9 targets"):  # fmt: skip
+                 "floor (1 eval + decode)", "latency checks"):  # fmt: skip
         assert text in result.output
     document = json.loads(report.read_text())
     assert [row["frames"] for row in document["rows"]] == [3, 5, 5, 5, 5, 5, 5]

@@ -96,7 +96,7 @@ def test_cli_writes_json(checkpoint: Path, tmp_path: Path) -> None:
     assert data["clips"] == [] and "copy reference" in result.output
     # A random tiny model meets none of the model targets; the table says so.
     assert [check["passed"] for check in data["checks"]] == [False] * 5
-    assert "issue 4 targets" in result.output and "miss" in result.output
+    assert "quality checks" in result.output and "miss" in result.output
 
 
 def test_cli_bad_checkpoint(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`signgen bench`: the rows of the field side by side on one held-out clip (issue 9)."""
+"""`signgen bench`: the rows of the field side by side on one held-out clip."""
 
 from signgen.bench.checks import TITLE as CHECKS_TITLE
 from signgen.bench.checks import evaluate_checks

@@ -1,4 +1,4 @@
-"""The targets of issue 9 ("Must show"), evaluated on a report: figure, target, pass/fail."""
+"""The latency and quality checks, evaluated on a report: figure, target, pass/fail."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from signgen.bench.config import FIFTY_STEP, FLOOR, TRAINED, cold_name
 from signgen.bench.results import BenchReport
 from signgen.targets import Check, flicker_ok
 
-TITLE = "issue 9 targets"
+TITLE = "latency checks"
 
 
 def evaluate_checks(report: BenchReport) -> list[Check]:

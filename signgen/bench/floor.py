@@ -18,12 +18,11 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from signgen.cond.motion import STATIC_GAIN, MotionHistory
+from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
-from signgen.cond.soften import soften
 from signgen.cond.warp import keypoints, pose_flow, warp_latent
 from signgen.eval import to_uint8
-from signgen.model import latent_range, settle
+from signgen.model import WarmStep, latent_range
 from signgen.render import Renderer
 from signgen.report import FrameTiming
 from signgen.synth.dataset import SynthClip
@@ -54,6 +53,8 @@ def measure_floor(
     history = MotionHistory(renderer.config.latent_size)  # the last frames' rasters
     points = keypoints(clip.poses.xy, clip.poses.conf).to(device)
     sizes = renderer.config.latent_size, renderer.size
+    # The warp runs on the pose flow prepared outside the timed block, so not in the step.
+    warm, cold = WarmStep(warp=False), WarmStep(warp=False, soften=False)
     for index in range(frames):
         mode = torch.full((1,), min(index, 1), device=device, dtype=dtype)
         with torch.inference_mode():
@@ -67,10 +68,11 @@ def measure_floor(
             start = clock.now_ms()
             if flow is not None:
                 latent = warp_latent(latent, flow)
-            x_init = soften(latent) if index else latent  # frame 0 is cold: noise, unblurred
+            step = warm if index else cold  # frame 0 is cold: noise, unblurred
+            x_init, kept = step.start(latent)
             predicted = x_init + model.velocity(x_init, time, reference, features, mode)
             # Warm frames stabilised and every frame clamped, as the renderer keeps them.
-            latent = settle(latent, predicted, moved, STATIC_GAIN, bounds)
+            latent = step.finish(kept, predicted, moved, bounds)
             sampled = clock.now_ms()
             images.append(to_uint8(model.autoencoder.decode(latent))[0])
             decoded = clock.now_ms()

@@ -1,4 +1,4 @@
-"""`signgen bench`: the samplers of the field side by side on one held-out clip (issue 9).
+"""`signgen bench`: the samplers of the field side by side on one held-out clip.
 
 torch and the renderer are imported inside the command, so `import signgen.cli` stays light.
 """

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import Clamp, Soften, StaticGain, Warp, app, console, fail, styled
+from signgen.cli.app import app, console, fail, styled
 from signgen.cli.outputs import check_writable, refuse_overlap, stop_cleanly_on_sigterm
 from signgen.errors import CheckpointError, ConfigError, ImageError, SigngenError
 
@@ -80,35 +80,40 @@ def render_command(
             show_default="checkpoints/rpfm-128",
         ),
     ] = DEFAULT_CHECKPOINT,
-    steps: Annotated[int, typer.Option(help="Solver steps of a cold start.")] = 2,
-    solver: Annotated[str, typer.Option(help="euler, heun or midpoint.")] = "euler",
-    warm_start: Annotated[str, typer.Option(help="trained, sdedit or none.")] = "trained",
-    warm_steps: Annotated[int, typer.Option(help="Solver steps of a warm start.")] = 1,
-    t0: Annotated[float, typer.Option(help="Start time of an sdedit warm start.")] = 0.7,
+    steps: Annotated[int, typer.Option(hidden=True, help="Solver steps of a cold start.")] = 2,
+    solver: Annotated[str, typer.Option(hidden=True, help="euler, heun or midpoint.")] = "euler",
+    warm_start: Annotated[
+        str, typer.Option(hidden=True, help="trained, sdedit or none.")
+    ] = "trained",
+    warm_steps: Annotated[int, typer.Option(hidden=True, help="Solver steps of a warm start.")] = 1,
+    t0: Annotated[
+        float, typer.Option(hidden=True, help="Start time of an sdedit warm start.")
+    ] = 0.7,
     keyframe_interval: Annotated[
-        int, typer.Option(help="Cold restart every N frames (0 = never).")
+        int, typer.Option(hidden=True, help="Cold restart every N frames (0 = never).")
     ] = 0,
     adaptive: Annotated[
-        bool, typer.Option(help="More correction when the hands moved more.")
+        bool, typer.Option(hidden=True, help="More correction when the hands moved more.")
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the clip's fixed noise.")] = 0,
-    clamp: Clamp = True,
-    static_gain: StaticGain = None,
-    warp: Warp = True,
-    soften: Soften = True,
+    clamp: Annotated[bool, typer.Option("--clamp/--no-clamp", hidden=True)] = True,
+    static_gain: Annotated[float | None, typer.Option(hidden=True)] = None,
+    warp: Annotated[bool, typer.Option("--warp/--no-warp", hidden=True)] = True,
+    soften: Annotated[bool, typer.Option("--soften/--no-soften", hidden=True)] = True,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
     dtype: Annotated[
         str, typer.Option(help="auto (bf16 where the hardware runs it natively), bf16 or fp32.")
     ] = "auto",
-    threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
+    threads: Annotated[int | None, typer.Option(hidden=True, help="Torch CPU threads.")] = None,
     budget_ms: Annotated[
-        float | None, typer.Option(help="Deadline mode: per-frame budget in ms.")
+        float | None, typer.Option(hidden=True, help="Deadline mode: per-frame budget in ms.")
     ] = None,
     smoothing: Annotated[
         str,
         typer.Option(
+            hidden=True,
             help="savgol, one_euro, none, or auto (none for the real-pixel path, which moves "
-            "with the poses as they are; savgol with --full-generation)."
+            "with the poses as they are; savgol with --full-generation).",
         ),
     ] = "auto",
     reference_pose: Annotated[
@@ -127,15 +132,23 @@ def render_command(
         ),
     ] = False,
     report: Annotated[Path | None, typer.Option(help="Write the latency report (JSON).")] = None,
-    plot: Annotated[Path | None, typer.Option(help="Write the latency plot (PNG).")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(hidden=True, help="Write the latency plot (PNG).")
+    ] = None,
     side_by_side: Annotated[
         bool, typer.Option(help="Show the driving skeleton left of the render.")
     ] = False,
     subtitles: Annotated[
-        Path | None, typer.Option(help="Write WebVTT subtitles from the gloss spans.")
+        Path | None, typer.Option(hidden=True, help="Write WebVTT subtitles from the gloss spans.")
     ] = None,
     max_frames: Annotated[
         int | None, typer.Option(help="Render only the first N frames (a quick preview).")
+    ] = None,
+    sampler: Annotated[
+        Path | None,
+        typer.Option(
+            help="Sampling recipe (JSON) instead of the checkpoint's own sampler.json.",
+        ),
     ] = None,
 ) -> None:
     """Render a signer (reference image) performing a pose sequence, frame by frame.
@@ -143,9 +156,13 @@ def render_command(
     Example: signgen render signer.png hello.pose -o hello.mp4 --report lat.json --plot lat.png
 
     Or from gloss text: signgen render signer.png --gloss "A B C" -o abc.mp4
+
+    How frames are sampled (steps, warm start, warp, blur, stabilisation, clamp) comes from
+    the checkpoint's sampler.json, or from --sampler FILE.json.
     """
     from signgen.cond import STATIC_GAIN
     from signgen.render import RenderOptions
+    from signgen.render.recipe import load_recipe, with_recipe
 
     try:
         options = RenderOptions(
@@ -164,6 +181,7 @@ def render_command(
             warp=warp,
             soften=soften,
         )
+        options = with_recipe(options, load_recipe(checkpoint, sampler))
         job = RenderJob(
             reference, poses, gloss, language, out, checkpoint, device, dtype, threads,
             max_frames, reference_pose, report, plot, subtitles, side_by_side, size,
@@ -384,10 +402,11 @@ def demo_command(
     )
     try:
         _check_demo(job)
-        from signgen.render import RenderOptions
+
+        from signgen.render.recipe import load_recipe
 
         with stop_cleanly_on_sigterm():
-            result = run_render(job, RenderOptions(smoothing="none"))
+            result = run_render(job, load_recipe(checkpoint).options(smoothing="none"))
     except SigngenError as error:
         fail(error)
         return

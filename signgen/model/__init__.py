@@ -16,8 +16,10 @@ from signgen.model.rpfm import (
     latent_range,
     settle,
 )
+from signgen.model.warm import WarmStep
 
 __all__ = [
+    "WarmStep",
     "RPFM",
     "TINY",
     "Autoencoder",

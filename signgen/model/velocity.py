@@ -5,7 +5,7 @@ Input of the UNet, channel-concatenated at latent resolution:
 The reference also enters as tokens through the cross-attention of the UNet's middle block,
 so appearance can move to where the target pose puts it. The mode plane (0 = noise path,
 1 = frame-to-frame path, see `signgen.path`) has zero-initialised input weights, so adding it
-changes nothing until training finds a use for it (issue 4, item 5).
+changes nothing until training finds a use for it.
 """
 
 from __future__ import annotations

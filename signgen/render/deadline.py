@@ -7,7 +7,7 @@ running means of what the last frames measured, so the choice follows the machin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from signgen.report import FrameTiming
 
@@ -25,7 +25,6 @@ class Deadline:
     budget_ms: float
     eval_ms: float | None = None
     fixed_ms: float | None = None
-    _seen: int = field(default=0, repr=False)
 
     def steps(self, wanted: int, evals_per_step: int) -> int:
         """Most steps (1..wanted) whose predicted frame time stays under the budget."""
@@ -46,4 +45,3 @@ class Deadline:
         else:
             self.eval_ms += SMOOTHING * (eval_ms - self.eval_ms)
             self.fixed_ms += SMOOTHING * (fixed_ms - self.fixed_ms)
-        self._seen += 1

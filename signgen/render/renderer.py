@@ -23,10 +23,9 @@ from torch import Tensor
 from signgen.checkpoint import load_checkpoint
 from signgen.cond.motion import MotionHistory
 from signgen.cond.raster import pose_raster
-from signgen.cond.soften import soften
-from signgen.cond.warp import follow_pose, keypoints
+from signgen.cond.warp import keypoints
 from signgen.errors import ConfigError, ImageError
-from signgen.model import RPFM, ReferenceCache, RPFMConfig, latent_range, settle
+from signgen.model import RPFM, ReferenceCache, RPFMConfig, WarmStep, latent_range
 from signgen.path import SIGMA_MIN, interpolate
 from signgen.pose.sequence import PoseSequence
 from signgen.render.deadline import Deadline
@@ -239,13 +238,8 @@ class Renderer:
                 moved = self._moved(clip, rasters[i : i + 1]) if plans[i].kind == "warm" else None
                 bounds = clip.latent_bounds if clip.options.clamp else None
                 # A warm frame's still cells keep the previous latent as warped, not as blurred.
-                latent = settle(
-                    previous[row],
-                    solution.x[row : row + 1],
-                    moved,
-                    clip.options.static_gain,
-                    bounds,
-                )
+                step = _warm_step(clip.options)
+                latent = step.finish(previous[row], solution.x[row : row + 1], moved, bounds)
                 latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
 
@@ -363,21 +357,17 @@ def _start(plan: FramePlan, clip: ClipState, image_size: int) -> tuple[Tensor, T
     if plan.kind == "cold" or clip.latent is None:
         return clip.noise, clip.noise, 0
     if plan.kind == "warm":  # the trained frame-to-frame path starts at z_prev
-        options = clip.options
-        previous = _warped(clip.latent, clip, image_size) if options.warp else clip.latent
-        return (soften(previous) if options.soften else previous), previous, 1
+        span = slice(clip.index - 1, clip.index + 1)
+        poses = keypoints(clip.poses.xy[span], clip.poses.conf[span]).to(clip.latent.device)
+        x_init, kept = _warm_step(clip.options).start(clip.latent, poses[:1], poses[1:], image_size)
+        return x_init, kept, 1
     # sdedit: back onto the noise path at t0, with the clip's fixed noise
     start = interpolate(clip.noise, clip.latent, plan.t_grid[0], SIGMA_MIN)
     return start, start, 0
 
 
-def _warped(latent: Tensor, clip: ClipState, image_size: int) -> Tensor:
-    """The previous latent [1, C, h, w] moved along the pose's motion from the clip's last
-    frame to this one (`signgen.cond.warp`)."""
-    span = slice(clip.index - 1, clip.index + 1)
-    poses = keypoints(clip.poses.xy[span], clip.poses.conf[span]).to(latent.device)
-    previous, current = poses[:1], poses[1:]
-    return follow_pose(latent, previous, current, image_size)
+def _warm_step(options: RenderOptions) -> WarmStep:
+    return WarmStep(options.warp, options.soften, options.static_gain)
 
 
 def _in_rows(function: Callable[..., Tensor], rows: int | None, *batches: Tensor) -> Tensor:

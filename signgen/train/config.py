@@ -63,7 +63,7 @@ class AutoencoderTrainConfig(TrainConfig):
 
 @dataclass(frozen=True)
 class FlowTrainConfig(TrainConfig):
-    """The flow: noise path and frame-to-frame path mixed in every batch (issue 4, item 5)."""
+    """The flow: noise path and frame-to-frame path mixed in every batch."""
 
     autoencoder: Path = Path("runs/autoencoder")  # checkpoint whose autoencoder is frozen
     max_minutes: float = 85.0

@@ -1,6 +1,6 @@
 """Stage 2: the conditional flow, noise path and trained frame-to-frame path together.
 
-Every batch mixes (issue 4, item 5, measured on a prototype here):
+Every batch mixes (measured on a prototype):
 - noise-path samples (``noise_fraction``, mode 0): x0 ~ N(0, I), s = `SIGMA_MIN`;
 - frame-to-frame samples (mode 1): x0 = the previous frame's latent, perturbed the way
   inference errors look: Gaussian noise with sigma ~ U(0, ``perturb_sigma``), a blur
@@ -39,14 +39,13 @@ from signgen.checkpoint import HISTORY_KEYS, latent_difference, load_checkpoint,
 from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
-    follow_pose,
     pose_flow,
     pose_raster_batch,
     soften,
     warp_latent,
 )
 from signgen.errors import ConfigError
-from signgen.model import RPFM, latent_range, settle
+from signgen.model import RPFM, WarmStep, latent_range
 from signgen.path import SIGMA_MIN, interpolate, predict_data, target_velocity
 from signgen.train.config import FlowTrainConfig
 from signgen.train.data import Batch, Item, PairPool, fixed_batch, pair_stream, to_batch
@@ -135,13 +134,12 @@ def _chain_rollout(model: RPFM, batch: Batch, config: FlowTrainConfig) -> Tensor
     rasters = [pose_raster_batch(pose, size) for pose in poses]
     history = MotionHistory(model.config.latent_size)
     history.push(rasters[0])
+    warm = WarmStep(config.warp, config.soften, STATIC_GAIN)
     for step, raster in enumerate(rasters[1:], start=1):
-        if config.warp:
-            latent = follow_pose(latent, poses[step - 1], poses[step], size)
-        start = soften(latent) if config.soften else latent
+        start, kept = warm.start(latent, poses[step - 1], poses[step], size)
         velocity = model.velocity(start, zeros, reference, model.encode_pose(raster), ones)
         predicted = predict_data(start, velocity, 0.0)
-        latent = settle(latent, predicted, history.moved(raster), STATIC_GAIN, bounds)
+        latent = warm.finish(kept, predicted, history.moved(raster), bounds)
         history.push(raster)
     return latent
 

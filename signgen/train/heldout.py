@@ -6,9 +6,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from signgen import cond
 from signgen.metrics import score
-from signgen.model import RPFM, ReferenceCache
+from signgen.model import RPFM, ReferenceCache, WarmStep
 from signgen.sampler import solve, time_grid
 from signgen.train.data import Batch
 
@@ -66,13 +65,11 @@ def flow_metrics(
     noise = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
     cold = sample(model, noise, reference, pose, 0.0, time_grid(0.0, 1.0, steps))
     previous = model.autoencoder.encode(batch.previous)
-    if warp:
-        if batch.previous_pose is None or batch.target_pose is None:
-            raise ValueError("warping needs the batch's poses")
-        size = model.config.image_size
-        previous = cond.follow_pose(previous, batch.previous_pose, batch.target_pose, size)
-    if soften:
-        previous = cond.soften(previous)
+    if warp and (batch.previous_pose is None or batch.target_pose is None):
+        raise ValueError("warping needs the batch's poses")
+    previous, _ = WarmStep(warp, soften).start(
+        previous, batch.previous_pose, batch.target_pose, model.config.image_size
+    )
     warm = sample(model, previous, reference, pose, 1.0, time_grid(0.0, 1.0, 1))
     decode = model.autoencoder.decode
     return {**_scores("", decode(cold), batch), **_scores("warm_", decode(warm), batch)}
