@@ -64,7 +64,7 @@ class VideoWriter:
             "-crf", str(crf), "-preset", PRESET, "-f", "mp4", str(self._temp),
         ]  # fmt: skip
         try:
-            # Its own session: a Ctrl-C in the terminal reaches signgen, which stops ffmpeg.
+            # Its own process group: a Ctrl-C in the terminal reaches signgen, which stops ffmpeg.
             self._encoder: subprocess.Popen[bytes] | None = subprocess.Popen(
                 command,
                 stdin=subprocess.PIPE,

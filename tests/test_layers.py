@@ -39,6 +39,7 @@ RANKS: dict[str, int] = {
     "bench": 10,
     "realeval": 10,
     "serve": 10,
+    "api": 10,
     "cli": 11,
     "__main__": 11,  # `python -m signgen`: the CLI
 }
@@ -84,6 +85,8 @@ def test_imports_point_down(module: Path) -> None:
     for target in _imported_layers(module.read_text()):
         if target not in RANKS or target == own:
             continue
+        if module == PACKAGE / "__init__.py" and target == "api":
+            continue  # the package's front door: `signgen.render_video`, loaded on first use
         assert RANKS[target] <= RANKS[own], (
             f"{own} (rank {RANKS[own]}) imports {target} (rank {RANKS[target]})"
         )
