@@ -45,7 +45,7 @@ def test_a_checkpoint_without_a_recipe_samples_with_the_defaults(tmp_path: Path)
         ("{ nope", "not a JSON"),
         ('{"steps": "many"}', "steps"),
         ('{"stepz": 2}', "stepz"),
-        ('{"steps": 0}', "steps must be at least 1"),
+        ('{"steps": 0}', "steps must be between 1 and 64"),
         ('{"solver": "rk4"}', "solver"),
     ],
 )

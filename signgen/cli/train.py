@@ -211,8 +211,8 @@ def export_command(
     Example: signgen train export runs/flow -o checkpoints/rpfm-128 --eval-json eval.json
     """
     try:
-        _check_checkpoint_out(out, run, decoder)
         check_output_folder(out, "--out")
+        _check_checkpoint_out(out, run, decoder)
         extra = None
         if eval_json is not None:
             try:
@@ -245,8 +245,8 @@ def average_command(
     Example: signgen train average runs/shipped runs/tune-a runs/tune-b -o runs/soup
     """
     try:
-        _check_checkpoint_out(out, *checkpoints)
         check_output_folder(out, "--out")
+        _check_checkpoint_out(out, *checkpoints)
         shares = None
         if weights is not None:
             try:
