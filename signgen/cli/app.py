@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -60,6 +61,15 @@ def main() -> None:
         where = f"{error.filename}: " if error.filename else ""
         fail(SigngenError(f"{where}{error.strerror or error}"))
 
+
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "checkpoints" / "rpfm-128"
+Checkpoint = Annotated[
+    Path,
+    typer.Option(
+        help="Model checkpoint folder (config.json + safetensors).",
+        show_default="checkpoints/rpfm-128",
+    ),
+]
 
 Clamp = Annotated[
     bool,

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import app, console, fail, styled
+from signgen.cli.app import DEFAULT_CHECKPOINT, Checkpoint, app, console, fail, styled
 from signgen.cli.outputs import check_writable, refuse_overlap, stop_cleanly_on_sigterm
 from signgen.errors import CheckpointError, ConfigError, ImageError, SigngenError
 
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from signgen.sampler import Method
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_CHECKPOINT = REPO / "checkpoints" / "rpfm-128"
 EXAMPLES = REPO / "examples"
 DEMO_REFERENCE = EXAMPLES / "signer.png"
 DEMO_GLOSS = "KLEINE KINDER ESSEN PIZZA"
@@ -73,13 +72,7 @@ def render_command(
     language: Annotated[
         str, typer.Option("--language", "-l", help="Sign language of --gloss (ISO 639-3).")
     ] = "ase",
-    checkpoint: Annotated[
-        Path,
-        typer.Option(
-            help="Model checkpoint folder (config.json + safetensors).",
-            show_default="checkpoints/rpfm-128",
-        ),
-    ] = DEFAULT_CHECKPOINT,
+    checkpoint: Checkpoint = DEFAULT_CHECKPOINT,
     steps: Annotated[int, typer.Option(hidden=True, help="Solver steps of a cold start.")] = 2,
     solver: Annotated[str, typer.Option(hidden=True, help="euler, heun or midpoint.")] = "euler",
     warm_start: Annotated[

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import DEFAULT_CHECKPOINT, Checkpoint, app, console, fail
 from signgen.errors import ConfigError, SigngenError
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_CHECKPOINT = REPO / "checkpoints" / "rpfm-128"
 WS_MAX_BYTES = 4 * 1024 * 1024  # the transport's cap; the app refuses messages over 2 MiB itself
 
 
@@ -22,13 +19,7 @@ def serve_command(
         str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    checkpoint: Annotated[
-        Path,
-        typer.Option(
-            help="Model checkpoint folder (config.json + safetensors).",
-            show_default="checkpoints/rpfm-128",
-        ),
-    ] = DEFAULT_CHECKPOINT,
+    checkpoint: Checkpoint = DEFAULT_CHECKPOINT,
     fps: Annotated[float, typer.Option(help="Frame rate of every stream.")] = 25.0,
     max_streams: Annotated[int, typer.Option(help="Open streams at most.")] = 8,
     token: Annotated[

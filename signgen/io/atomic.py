@@ -94,9 +94,17 @@ def write_atomic(
     """
     path = Path(path)
     handle, temp = _new_temp(path, error, what)
+    with _committed(temp, path, error, what), os.fdopen(handle, "wb") as file:
+        write(file)
+    return path
+
+
+@contextmanager
+def _committed(temp: Path, path: Path, error: type[SigngenError], what: str) -> Iterator[None]:
+    """Commit ``temp`` to ``path`` when the block ends without an exception; on any failure
+    remove it (an OSError becomes ``error("cannot write <what>: ...")``)."""
     try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
+        yield
         commit_temp(temp, path)
     except OSError as failure:
         temp.unlink(missing_ok=True)
@@ -104,7 +112,6 @@ def write_atomic(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return path
 
 
 @contextmanager
@@ -115,15 +122,8 @@ def atomic_path(
     beside ``path`` to write, renamed to ``path`` when the block ends without an exception."""
     path = Path(path)
     temp = reserve_temp(path, error, what)
-    try:
+    with _committed(temp, path, error, what):
         yield temp
-        commit_temp(temp, path)
-    except OSError as failure:
-        temp.unlink(missing_ok=True)
-        raise error(_cannot(what, failure), path=path) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def replace_via_temp(

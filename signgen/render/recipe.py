@@ -15,7 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from signgen.cond.motion import STATIC_GAIN
 from signgen.errors import ConfigError
 from signgen.render.options import RenderOptions, WarmStart
 from signgen.sampler import Method
@@ -24,22 +23,25 @@ RECIPE_FILE = "sampler.json"
 RECIPE_FORMAT = "signgen.sampler/1"
 
 
+_DEFAULTS = RenderOptions()
+
+
 class SamplerRecipe(BaseModel):
     """How a checkpoint is sampled; the fields are those of `RenderOptions` of the same name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: str = RECIPE_FORMAT
-    steps: int = 2
-    solver: Method = "euler"
-    warm_start: WarmStart = "trained"
-    warm_steps: int = 1
-    t0: float = 0.7
-    keyframe_interval: int = 0
-    clamp: bool = True
-    static_gain: float = STATIC_GAIN
-    warp: bool = True
-    soften: bool = True
+    steps: int = _DEFAULTS.steps
+    solver: Method = _DEFAULTS.solver
+    warm_start: WarmStart = _DEFAULTS.warm_start
+    warm_steps: int = _DEFAULTS.warm_steps
+    t0: float = _DEFAULTS.t0
+    keyframe_interval: int = _DEFAULTS.keyframe_interval
+    clamp: bool = _DEFAULTS.clamp
+    static_gain: float = _DEFAULTS.static_gain
+    warp: bool = _DEFAULTS.warp
+    soften: bool = _DEFAULTS.soften
 
     def options(self, **overrides: Any) -> RenderOptions:
         """`RenderOptions` with this recipe's values, then ``overrides`` (seed, smoothing...)."""
