@@ -50,6 +50,16 @@ def test_the_torso_turns_and_shifts_but_keeps_its_size() -> None:
     np.testing.assert_allclose(_apply(matrix, source).mean(axis=0), target.mean(axis=0))
 
 
+def test_a_head_turned_towards_profile_keeps_its_size() -> None:
+    # Eyes, ears and mouth corners of a frontal face; the turned face brings them together.
+    source = np.array([[40.0, 40.0], [60.0, 40.0], [30.0, 45.0], [70.0, 45.0], [50.0, 60.0]])
+    target = source.copy()
+    target[:, 0] = 55.0 + 0.5 * (source[:, 0] - 50.0)  # half as wide, shifted right
+    matrix = part_transform("head", source, target)
+    assert np.sqrt(abs(np.linalg.det(matrix[:, :2]))) == pytest.approx(1.0)
+    np.testing.assert_allclose(_apply(matrix, source).mean(axis=0), target.mean(axis=0))
+
+
 def test_ramp_is_the_identity_below_the_threshold_and_full_from_twice_it() -> None:
     points = np.array([[0.0, 0.0], [10.0, 0.0]])
 

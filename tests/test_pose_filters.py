@@ -10,8 +10,16 @@ import pytest
 from signgen.errors import ConfigError, PoseFileError
 from signgen.io import read_canonical, read_poses
 from signgen.pose import GlossSpan, PoseSequence
-from signgen.pose.filters import fill_gaps, resample, smooth
-from signgen.pose.layouts import BODY, FACE, LEFT_SHOULDER, RIGHT_HAND, RIGHT_SHOULDER
+from signgen.pose.filters import drop_stray_hands, fill_gaps, resample, smooth
+from signgen.pose.layouts import (
+    BODY,
+    FACE,
+    LEFT_HAND,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_HAND,
+    RIGHT_SHOULDER,
+)
 from signgen.pose.normalize import fit_to_frame, fit_to_size
 
 POSES = Path(__file__).parent / "data" / "poses"
@@ -68,6 +76,23 @@ def test_smoothing_leaves_face_and_missing_points_alone(signing: PoseSequence) -
 def test_unknown_smoothing_method_is_a_config_error(signing: PoseSequence) -> None:
     with pytest.raises(ConfigError):
         smooth(signing, "median")  # type: ignore[arg-type]
+
+
+def test_a_hand_far_from_its_wrist_is_dropped_and_real_hands_stay(
+    signing: PoseSequence,
+) -> None:
+    seen = (signing.conf[:, LEFT_HAND.start] > 0) & (signing.conf[:, LEFT_WRIST] > 0)
+    assert seen.sum() > 10
+    assert drop_stray_hands(signing) is signing  # recorded hands sit on their wrists
+    xy = signing.xy.copy()
+    frame = int(np.flatnonzero(seen)[0])
+    width = float(np.linalg.norm(xy[frame, LEFT_SHOULDER] - xy[frame, RIGHT_SHOULDER]))
+    xy[frame, LEFT_HAND] += np.float32(0.8 * width)  # the detector fired on the shirt
+    cleaned = drop_stray_hands(signing.replace(xy=xy))
+    assert (cleaned.conf[frame, LEFT_HAND] == 0).all()
+    np.testing.assert_array_equal(cleaned.conf[frame, RIGHT_HAND], signing.conf[frame, RIGHT_HAND])
+    others = np.arange(signing.num_frames) != frame
+    np.testing.assert_array_equal(cleaned.conf[others], signing.conf[others])
 
 
 def test_fill_gaps_bridges_short_dropouts_only(signing: PoseSequence) -> None:

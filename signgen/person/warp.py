@@ -2,9 +2,11 @@
 
 - A limb maps its two joints exactly: rotate to the new bone direction and stretch along the
   bone only (foreshortening), never across it, so the arm keeps its thickness.
-- A hand, the head and the torso take the least-squares similarity of their points (rotation,
-  uniform scale, shift; Umeyama 1991), which ignores what a similarity cannot express (the
-  fingers' own motion is the generator's job).
+- A hand takes the least-squares similarity of its points (rotation, uniform scale, shift;
+  Umeyama 1991), which ignores what a similarity cannot express (the fingers' own motion is
+  the generator's job). The head and the torso take the same fit without its scale: a head
+  turned towards profile brings its ears together on screen, which is a turn, not a smaller
+  head, and the trunk's size on screen hardly changes while signing.
 - Pose jitter must not move a part: MediaPipe points shake by a pixel or two on a still
   signer. `ramp_transform` keeps the identity while the part's points moved less than the
   threshold and blends in the full transform over the next threshold's worth of motion, so
@@ -60,7 +62,7 @@ def part_transform(kind: str, source: np.ndarray, target: np.ndarray) -> np.ndar
     if kind == "limb":
         return bone_transform(source, target)
     matrix = similarity(source, target)
-    if kind == "torso":  # the trunk turns and shifts; its size on screen hardly changes
+    if kind in ("torso", "head"):  # they turn and shift; their size on screen stays
         linear = matrix[:, :2]
         scale = float(np.sqrt(abs(np.linalg.det(linear))))
         if scale > 0:

@@ -1,4 +1,4 @@
-"""Temporal filters on pose sequences: gap filling, smoothing, frame-rate resampling.
+"""Filters on pose sequences: stray hands, gap filling, smoothing, frame-rate resampling.
 
 All work on whole arrays ([T, K] at once, no per-frame Python except One-Euro's time loop).
 Missing points (conf 0) are never invented: `fill_gaps` bridges only short dropouts between
@@ -14,10 +14,43 @@ from typing import Literal
 import numpy as np
 
 from signgen.errors import ConfigError
+from signgen.pose.layouts import (
+    CANONICAL,
+    LEFT_HAND,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_HAND,
+    RIGHT_SHOULDER,
+    RIGHT_WRIST,
+)
 from signgen.pose.one_euro import one_euro
 from signgen.pose.sequence import GlossSpan, PoseSequence
 
 SmoothMethod = Literal["savgol", "one_euro"]
+HAND_REACH = 0.5
+"""A detected hand whose wrist lies farther than this share of the shoulder width from the
+body model's wrist is not that arm's hand (a hand detector firing on the shirt or the face)."""
+
+
+def drop_stray_hands(seq: PoseSequence, reach: float = HAND_REACH) -> PoseSequence:
+    """Canonical ``seq`` with every hand marked missing in the frames where its wrist point
+    is far from the body's wrist on the same side (both seen, shoulders seen)."""
+    if seq.layout.name != CANONICAL.name:
+        raise ConfigError("stray hands are found in the canonical layout")
+    xy, conf = seq.xy, seq.conf
+    shoulders = (conf[:, LEFT_SHOULDER] > 0) & (conf[:, RIGHT_SHOULDER] > 0)
+    width = np.linalg.norm(xy[:, LEFT_SHOULDER] - xy[:, RIGHT_SHOULDER], axis=-1)
+    stray = []
+    for hand, wrist in ((LEFT_HAND, LEFT_WRIST), (RIGHT_HAND, RIGHT_WRIST)):
+        both = shoulders & (conf[:, hand.start] > 0) & (conf[:, wrist] > 0)
+        apart = np.linalg.norm(xy[:, hand.start] - xy[:, wrist], axis=-1)
+        stray.append((hand, both & (apart > reach * width)))
+    if not any(frames.any() for _, frames in stray):
+        return seq
+    conf = conf.copy()
+    for hand, frames in stray:
+        conf[frames, hand] = 0.0
+    return seq.replace(conf=conf)
 
 
 def _neighbours(valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

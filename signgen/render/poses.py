@@ -10,7 +10,7 @@ import numpy as np
 
 from signgen.errors import ConfigError, ImageError, PoseFileError
 from signgen.pose.convert import to_canonical
-from signgen.pose.filters import fill_gaps, smooth
+from signgen.pose.filters import drop_stray_hands, fill_gaps, smooth
 from signgen.pose.layouts import (
     BODY,
     CANONICAL,
@@ -63,7 +63,8 @@ def prepare_poses(
 
 
 def check_poses(poses: PoseSequence, source: Path | None = None) -> PoseSequence:
-    """The sequence in the canonical layout with non-finite points marked missing.
+    """The sequence in the canonical layout with non-finite points and stray hands (a hand
+    far from its arm's wrist: `drop_stray_hands`) marked missing.
 
     Raises PoseFileError (naming ``source``) when there is nothing to render: no frames, or
     no visible body or hand point in any frame (all missing or NaN).
@@ -71,7 +72,7 @@ def check_poses(poses: PoseSequence, source: Path | None = None) -> PoseSequence
     if poses.num_frames == 0:
         raise PoseFileError("the pose sequence has no frames", path=source)
     canonical = poses if poses.layout.name == CANONICAL.name else to_canonical(poses)
-    canonical = _drop_non_finite(canonical)
+    canonical = drop_stray_hands(_drop_non_finite(canonical))
     seen = canonical.conf > 0
     if not (seen[:, BODY].any() or seen[:, LEFT_HAND].any() or seen[:, RIGHT_HAND].any()):
         raise PoseFileError(
@@ -110,7 +111,9 @@ def estimate_reference_pose(image: np.ndarray) -> PoseSequence:
     if found.conf[LEFT_SHOULDER] <= 0 or found.conf[RIGHT_SHOULDER] <= 0:
         raise ImageError("no signer with both shoulders visible was found in the reference image")
     size = image.shape[0]
-    return PoseSequence(found.xy[None], found.conf[None], 25.0, size, size, CANONICAL)
+    return drop_stray_hands(
+        PoseSequence(found.xy[None], found.conf[None], 25.0, size, size, CANONICAL)
+    )
 
 
 def reference_framing(reference_pose: PoseSequence) -> tuple[float, tuple[float, float]]:
