@@ -106,8 +106,9 @@ class PersonScene:
         # with the trunk until they move themselves) spread a little into the background, so
         # a moved body stretches what surrounds it instead of tearing from it.
         reach = BODY_REACH * scale
-        head = cv2.GaussianBlur(self.masks["head"], (0, 0), reach)
-        trunk = cv2.GaussianBlur(self.person - self.masks["head"], (0, 0), reach)
+        face = self.masks["head"]
+        head = np.maximum(face, cv2.GaussianBlur(face, (0, 0), reach))
+        trunk = cv2.GaussianBlur(self.person - face, (0, 0), reach) * (1.0 - face)
         envelope = np.maximum(self.person, head + trunk) / np.maximum(head + trunk, 1e-6)
         self._follow = {"head": head * envelope, "torso": trunk * envelope}
         self._grid = np.meshgrid(
@@ -202,15 +203,24 @@ class PersonScene:
 
     def _body_flow(self, body: list[tuple[Part, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         """The backward map (map_x, map_y: float32 [S, S]) moving the head and trunk by their
-        transforms, each weighted by how much a pixel follows it."""
+        transforms. A part's weight holds where it went (an output pixel inside the moved
+        head reads exactly the head's own pixel, however far it moved) and where it was (what
+        it leaves behind is filled by stretching its surroundings, not by a ghost of it); the
+        head is in front: where it lands, the trunk gives way."""
         gx, gy = self._grid
+        size = self.size
         dx = np.zeros_like(gx)
         dy = np.zeros_like(gy)
-        for part, matrix in body:
+        free = np.ones_like(gx)  # what the parts in front have not claimed yet
+        for part, matrix in sorted(body, key=lambda placed: placed[0].kind != "head"):
+            inverse = cv2.invertAffineTransform(matrix)
             follow = self._follow[part.name]
-            dx += follow * (matrix[0, 0] * gx + matrix[0, 1] * gy + matrix[0, 2] - gx)
-            dy += follow * (matrix[1, 0] * gx + matrix[1, 1] * gy + matrix[1, 2] - gy)
-        return gx - dx, gy - dy
+            landed = cv2.warpAffine(follow, matrix, (size, size), flags=cv2.INTER_LINEAR)
+            weight = free * np.maximum(landed, follow)  # where it went and where it was
+            dx += weight * (inverse[0, 0] * gx + inverse[0, 1] * gy + inverse[0, 2] - gx)
+            dy += weight * (inverse[1, 0] * gx + inverse[1, 1] * gy + inverse[1, 2] - gy)
+            free -= weight
+        return gx + dx, gy + dy
 
     def _box_of(self, part: Part) -> tuple[int, int, int, int]:
         box = self._boxes[part.name]
