@@ -10,17 +10,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from signgen.cli.app import app, console, fail, styled
+from signgen.cli.app import app, command_group, console, fail, styled
 from signgen.cli.paths import check_output_folder
 from signgen.errors import SigngenError
 
-lexicon_app = typer.Typer(
-    help="Manage the sign lexicon (pose_sequences/): add recordings, list signs.\n\n"
-    "Examples:\n\nsigngen lexicon list --language sgg\n\n"
+lexicon_app = command_group(
+    "lexicon",
+    "Manage the sign lexicon (pose_sequences/): add recordings, list signs.",
+    "signgen lexicon list --language sgg",
     "signgen lexicon add HELLO hello.pose --language ase --words hello",
-    no_args_is_help=True,
 )
-app.add_typer(lexicon_app, name="lexicon")
 
 LexiconDir = Annotated[
     Path | None,

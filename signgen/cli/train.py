@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import command_group, console, fail
 from signgen.cli.outputs import same_path, stop_cleanly_on_sigterm
 from signgen.cli.paths import check_output_folder
 from signgen.errors import ConfigError, SigngenError
@@ -17,15 +17,13 @@ from signgen.errors import ConfigError, SigngenError
 if TYPE_CHECKING:
     from signgen.train import TrainResult
 
-train_app = typer.Typer(
-    name="train",
-    help="Train the model: the autoencoder first, then the flow on top of it.\n\n"
-    "Examples:\n\nsigngen train autoencoder -o runs/ae --max-minutes 25\n\n"
-    "signgen train flow -a runs/ae -o runs/flow --max-minutes 60\n\n"
+train_app = command_group(
+    "train",
+    "Train the model: the autoencoder first, then the flow on top of it.",
+    "signgen train autoencoder -o runs/ae --max-minutes 25",
+    "signgen train flow -a runs/ae -o runs/flow --max-minutes 60",
     "signgen train export runs/flow -o checkpoints/mine",
-    no_args_is_help=True,
 )
-app.add_typer(train_app, name="train")
 
 Out = Annotated[Path, typer.Option("--out", "-o", help="Checkpoint folder (written as it goes).")]
 ConfigFile = Annotated[
