@@ -8,9 +8,10 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from signgen.checkpoint import load_checkpoint, read_train_info
+from signgen.checkpoint import RECIPE_FILE, load_checkpoint, read_train_info
 from signgen.cli.app import app
 from signgen.model import RPFM, TINY
+from signgen.render.recipe import load_recipe
 from signgen.train.autoencoder import autoencoder_loss, crop_origins
 from signgen.train.config import AutoencoderTrainConfig
 from signgen.train.data import fixed_batch
@@ -78,6 +79,12 @@ def test_cli_trains_resumes_and_hands_over_to_the_flow(tmp_path: Path) -> None:
     info = json.loads((flow / "train.json").read_text())
     assert info["stage"] == "flow" and info["steps"] == 2 and "warm_ssim" in info["metrics"]
     assert info["config"]["lost_hands"] == 0.5
+    # The flow run saves the sampling recipe it trained for beside its weights.
+    assert not (ae / RECIPE_FILE).exists() and (flow / RECIPE_FILE).is_file()
+    recipe = load_recipe(flow)
+    assert (recipe.warm_start, recipe.warm_steps, recipe.warp, recipe.soften) == (
+        "trained", 1, info["config"]["warp"], info["config"]["soften"]
+    )  # fmt: skip
     for name, value in trained.autoencoder.state_dict().items():
         assert torch.equal(model.autoencoder.state_dict()[name], value), name
 

@@ -252,6 +252,14 @@ def initial_model(config: FlowTrainConfig) -> RPFM:
     return model
 
 
+def trained_recipe(config: FlowTrainConfig) -> dict[str, object]:
+    """The sampling recipe fields a flow run trains for (its ``sampler.json``): the warm
+    step of `_chain_rollout`, one network evaluation from the previous latent, with its
+    warp, blur, stabilisation and clamp."""
+    return {"warm_start": "trained", "warm_steps": 1, "warp": config.warp,
+            "soften": config.soften, "static_gain": STATIC_GAIN, "clamp": True}  # fmt: skip
+
+
 def train_flow(config: FlowTrainConfig) -> TrainResult:
     """Train the pose/reference encoders and the velocity network."""
     model = initial_model(config)
@@ -265,6 +273,7 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
         kept = {k: earlier[k] for k in HISTORY_KEYS if k in earlier}
         info["init"] = {"path": str(config.init), **kept}
     run = make_run(config, model, model, info)
+    run.recipe = trained_recipe(config)
     size = model.config.image_size
     stream = pair_stream(
         "train",
