@@ -236,8 +236,8 @@ def initial_model(config: FlowTrainConfig) -> RPFM:
         widths = model_config.velocity.block_channels
         if config.block_channels is not None and tuple(config.block_channels) != widths:
             raise ConfigError(
-                f"--channels {','.join(map(str, config.block_channels))} differs from the "
-                f"UNet widths of {config.init} ({','.join(map(str, widths))})",
+                f"block_channels {list(config.block_channels)} differs from the "
+                f"UNet widths of {config.init} ({list(widths)})",
                 path=config.init,
             )
     elif config.block_channels is not None:
