@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from signgen.bench.search import KSearch, KTrial
 from signgen.errors import SigngenError
 from signgen.io.atomic import replace_via_temp
+
+from .search import KSearch, KTrial
 
 FORMAT = "signgen.bench/1"
 

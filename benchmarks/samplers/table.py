@@ -9,8 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from signgen.bench.machine import describe
-from signgen.bench.results import BenchReport
 from signgen.io.atomic import replace_via_temp
+
+from .results import BenchReport
 
 COLUMNS = ("row", "frames", "p50 ms", "p95 ms", "fps", "NFE", "SSIM", "hand SSIM",
            "limb PSNR", "flicker/GT", "drift", "speed-up")  # fmt: skip
@@ -24,7 +25,7 @@ def bench_table(report: BenchReport) -> Table:
     """One row per benchmark row; the caption names the machine and the clip."""
     clip = report.clip
     table = Table(
-        title=f"signgen bench: {report.checkpoint}, held-out clip {clip['index']}, "
+        title=f"samplers: {report.checkpoint}, held-out clip {clip['index']}, "
         f"{clip['frames']} frames at {clip['size']}x{clip['size']}",
         title_justify="left",
     )
