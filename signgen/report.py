@@ -45,10 +45,7 @@ class FrameTiming:
 
     @property
     def total_ms(self) -> float:
-        return (
-            self.pose_ms + self.cond_ms + self.sample_ms + self.decode_ms + self.compose_ms
-            + self.mux_ms
-        )  # fmt: skip
+        return sum(self.stage_ms(stage) for stage in STAGES)
 
     def stage_ms(self, stage: str) -> float:
         return float(getattr(self, f"{stage}_ms"))

@@ -103,26 +103,26 @@ def lexicon_add(
     Example: signgen lexicon add HELLO hello.pose --language ase --words hello --spoken-language en
     """
     from signgen.gloss import default_lexicon_dir
-    from signgen.gloss.importer import SignSource, add_sign
+    from signgen.gloss.importer import add_sign
+    from signgen.gloss.index import LexiconEntry
 
     folder = lexicon or default_lexicon_dir()
     try:
         check_output_folder(folder, "--lexicon")
     except SigngenError as error:
         fail(error)
-    source = SignSource(
+    recording = LexiconEntry(
         gloss=gloss,
-        path=file,
-        language=language,
+        signed_language=language,
+        file=str(file),
         spoken_language=spoken_language,
         words=tuple(w.strip() for w in words.split("|") if w.strip()),
         start_ms=start_ms,
         end_ms=end_ms,
         priority=priority,
-        trim=trim,
     )
     try:
-        entry = add_sign(folder, source)
+        entry = add_sign(folder, recording, trim)
     except SigngenError as error:
         fail(error)
         return
