@@ -10,7 +10,7 @@ once per clip (pose preparation, reference encoding) is ``setup_ms``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,6 @@ class FrameTiming:
 
     def stage_ms(self, stage: str) -> float:
         return float(getattr(self, f"{stage}_ms"))
-
-    def with_mux(self, mux_ms: float) -> FrameTiming:
-        return replace(self, mux_ms=mux_ms)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -57,9 +58,9 @@ def test_summary_figures_match_the_timings() -> None:
     assert _report(budget=None).summary().over_budget == 0
 
 
-def test_with_mux_adds_to_the_total() -> None:
-    frame = _report().frames[3].with_mux(5.0)
-    assert frame.total_ms == pytest.approx(18.0) and frame.mux_ms == 5.0
+def test_every_stage_adds_to_the_total() -> None:
+    frame = dataclasses.replace(_report().frames[3], compose_ms=2.0, mux_ms=5.0)
+    assert frame.total_ms == pytest.approx(20.0) and frame.stage_ms("mux") == 5.0
 
 
 def test_json_has_one_entry_per_frame_and_round_trips(tmp_path: Path) -> None:

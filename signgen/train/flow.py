@@ -206,19 +206,6 @@ def encode_items(model: RPFM, bf16: bool = False) -> Callable[[Item], Item]:
     return encode
 
 
-@torch.no_grad()
-def encode_batch(model: RPFM, batch: Batch) -> Batch:
-    """A batch of images -> the same batch with latents (rasters and mask kept)."""
-    encode = model.autoencoder.encode
-    return dataclasses.replace(
-        batch,
-        reference=encode(batch.reference),
-        target=encode(batch.target),
-        previous=encode(batch.previous),
-        chain_start=None if batch.chain_start is None else encode(batch.chain_start),
-    )
-
-
 def initial_model(config: FlowTrainConfig) -> RPFM:
     """The flow on top of the trained, frozen autoencoder of ``config.autoencoder``: fresh
     (seeded), or ``config.init``'s pose encoder, reference encoder and velocity network (a
