@@ -26,7 +26,7 @@ from signgen.render import Renderer, RenderOptions
 from signgen.render.real import PersonRenderer
 from signgen.report import STAGES
 
-FORMAT = "signgen.bench/2"
+FORMAT = "signgen.bench-latency/1"
 RECIPE, SLOW = "checkpoint recipe", "50-step sampler"
 # The flow network's own stages; compose (pasting onto the photo) and mux are the rest.
 NETWORK_STAGES = ("pose", "cond", "sample", "decode")
