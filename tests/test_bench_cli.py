@@ -29,7 +29,8 @@ def test_bench_times_the_recipe_beside_the_fifty_step_sampler(
         assert text in result.output
     document = json.loads(report.read_text())
     recipe, slow = document["rows"]
-    assert document["size"] == 64 and document["machine"]["threads"] == 1
+    assert document["format"] == "signgen.bench-latency/1" and document["size"] == 64
+    assert document["machine"]["threads"] == 1
     assert recipe["nfe_per_frame"] == 1.0 and slow["nfe_per_frame"] == 50.0
     assert len(recipe["frame_ms"]) == 2 * 3 and len(slow["frame_ms"]) == 2 * 6  # two rounds
     assert recipe["stage_ms"]["compose"] > 0 and recipe["p50_ms"] < slow["p50_ms"]
