@@ -6,6 +6,9 @@ Layout of a checkpoint folder:
 - ``model.safetensors``: the model's state dict (EMA weights when trained), any float dtype;
   `load_checkpoint` casts to the requested dtype;
 - ``train.json`` (optional): how it was trained (data seed, steps, wall time, final metrics);
+- ``sampler.json`` (optional): how to sample it (`signgen.render.recipe`). Flow training
+  writes the values it trained for (warm start, warp, blur, stabilisation, clamp); a field
+  left out, or a folder without the file, takes the defaults of `RenderOptions`;
 - training-resume files written by `signgen.train` (``trainer.safetensors``, ...), ignored here.
 
 Saving writes into a temporary sibling folder and renames it into place, so a reader never
@@ -31,6 +34,8 @@ FORMAT = "signgen.rpfm/1"
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.safetensors"
 TRAIN_FILE = "train.json"
+RECIPE_FILE = "sampler.json"
+RECIPE_FORMAT = "signgen.sampler/1"
 # What of a checkpoint's train.json a run made from it (`--init`, `train average`) carries on
 HISTORY_KEYS = ("stage", "data_seed", "steps", "wall_s", "config", "decoder", "init", "average")
 
@@ -53,11 +58,13 @@ def save_checkpoint(
     train_info: dict[str, Any] | None = None,
     dtype: torch.dtype | None = None,
     extra_files: dict[str, dict[str, Tensor]] | None = None,
+    recipe: dict[str, Any] | None = None,
 ) -> Path:
     """Write ``model`` (its config and weights) to ``directory`` atomically; replaces it.
 
     dtype: store floating weights in this dtype (bf16 halves the size; the loader upcasts).
     extra_files: more safetensors files (name -> tensors), e.g. optimizer state for resuming.
+    recipe: the sampling recipe's fields, written as ``sampler.json`` (with its format).
     """
     target = Path(directory)
 
@@ -71,6 +78,9 @@ def save_checkpoint(
             )
         if train_info is not None:
             (staging / TRAIN_FILE).write_text(json.dumps(train_info, indent=2) + "\n")
+        if recipe is not None:
+            document = {"format": RECIPE_FORMAT, **recipe}
+            (staging / RECIPE_FILE).write_text(json.dumps(document, indent=2) + "\n")
 
     write_folder_atomic(
         target, fill, is_ours=is_checkpoint_folder, kind="checkpoint", error=CheckpointError
@@ -175,6 +185,21 @@ def read_train_info(directory: str | Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def read_recipe_fields(directory: str | Path) -> dict[str, Any] | None:
+    """The fields of ``sampler.json`` of a checkpoint folder, as stored (None when absent);
+    `signgen.render.recipe` validates them when it reads them for sampling."""
+    path = Path(directory) / RECIPE_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CheckpointError(f"unreadable {RECIPE_FILE}: {error}", path=path) from error
+    if not isinstance(data, dict) or data.get("format", RECIPE_FORMAT) != RECIPE_FORMAT:
+        raise CheckpointError(f"not a sampling recipe (format {RECIPE_FORMAT})", path=path)
+    return {key: value for key, value in data.items() if key != "format"}
+
+
 def export_checkpoint(
     source: str | Path,
     target: str | Path,
@@ -184,7 +209,8 @@ def export_checkpoint(
     decoder: str | Path | None = None,
 ) -> Path:
     """Copy a training run's model to a shippable folder: weights only (no optimizer state),
-    floats stored as ``dtype``, ``train.json`` kept and merged with ``extra_info``.
+    floats stored as ``dtype``, ``train.json`` kept and merged with ``extra_info``,
+    ``sampler.json`` kept.
 
     decoder: a run of `train autoencoder --decoder-only` on this model's autoencoder; its
     decoder replaces the model's (see `swap_decoder`).
@@ -199,7 +225,9 @@ def export_checkpoint(
             "run": str(decoder),
             **{k: decoder_info.get(k) for k in ("steps", "wall_s", "metrics", "config")},
         }
-    return save_checkpoint(target, model, train_info=info, dtype=dtype)
+    return save_checkpoint(
+        target, model, train_info=info, dtype=dtype, recipe=read_recipe_fields(source)
+    )
 
 
 def latent_difference(model: RPFM, other: RPFM) -> str | None:
@@ -243,7 +271,8 @@ def average_checkpoints(
     The members must share the model config and the whole autoencoder: they are fine-tunes
     of one model (e.g. runs of `train flow --init` from one checkpoint, and that checkpoint).
     weights: one positive number per member, normalised to sum to 1 (default: equal).
-    ``train.json`` records each member's path, weight and training history.
+    ``train.json`` records each member's path, weight and training history; ``sampler.json``
+    is the first member's.
     """
     if len(sources) < 2:
         raise ConfigError("averaging needs at least two checkpoints")
@@ -273,7 +302,9 @@ def average_checkpoints(
         info = read_train_info(source)
         members.append({"path": str(source), "weight": share / total,
                         **{k: info[k] for k in HISTORY_KEYS if k in info}})  # fmt: skip
-    return save_checkpoint(target, first, train_info={"average": members}, dtype=dtype)
+    info = {"average": members}
+    recipe = read_recipe_fields(sources[0])
+    return save_checkpoint(target, first, train_info=info, dtype=dtype, recipe=recipe)
 
 
 def _check_same_model(model: RPFM, other: RPFM, source: Path, first: Path) -> None:

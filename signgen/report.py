@@ -2,14 +2,15 @@
 
 A frame's cost is split into the stages of the render loop (DESIGN.md section 10):
 pose (raster of the frame's pose), cond (pose features), sample (ODE solve, with its NFE),
-decode (latent -> image, including the one host copy) and encode (pushing the frame into the
-mp4). Work done once per clip (pose preparation, reference encoding) is ``setup_ms``.
+decode (latent -> image, including the one host copy), compose (pasting it onto the
+reference photo, real-photo path only) and mux (pushing the frame into the mp4). Work done
+once per clip (pose preparation, reference encoding) is ``setup_ms``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from signgen.errors import SigngenError
 from signgen.io.atomic import replace_via_temp
 
 FORMAT = "signgen.latency/1"
-STAGES: tuple[str, ...] = ("pose", "cond", "sample", "decode", "compose", "encode")
+STAGES: tuple[str, ...] = ("pose", "cond", "sample", "decode", "compose", "mux")
 
 
 @dataclass(frozen=True)
@@ -39,21 +40,15 @@ class FrameTiming:
     cond_ms: float = 0.0
     sample_ms: float = 0.0
     decode_ms: float = 0.0
-    encode_ms: float = 0.0
+    mux_ms: float = 0.0
     compose_ms: float = 0.0
 
     @property
     def total_ms(self) -> float:
-        return (
-            self.pose_ms + self.cond_ms + self.sample_ms + self.decode_ms + self.compose_ms
-            + self.encode_ms
-        )  # fmt: skip
+        return sum(self.stage_ms(stage) for stage in STAGES)
 
     def stage_ms(self, stage: str) -> float:
         return float(getattr(self, f"{stage}_ms"))
-
-    def with_encode(self, encode_ms: float) -> FrameTiming:
-        return replace(self, encode_ms=encode_ms)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Targets checked against measured figures: `Check` rows and a table.
 
-`signgen eval` checks the model targets and `signgen bench` the performance targets;
-both print them with `checks_table` and write them into their JSON reports.
+`signgen eval` checks the model targets and `benchmarks/bench_latency.py` the performance
+targets; both print them with `checks_table` and write them into their JSON reports.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from signgen.bench import (
+from benchmarks.samplers import (
     BenchConfig,
     BenchReport,
     choose_k,
@@ -21,10 +21,11 @@ from signgen.bench import (
     run_bench,
     write_json,
 )
-from signgen.bench.config import ADAPTIVE, FIFTY_STEP, FLOOR, SDEDIT, TRAINED, cold_name
-from signgen.bench.floor import measure_floor
-from signgen.bench.memory import looped_poses, measure_memory
-from signgen.bench.runner import render_row
+from benchmarks.samplers.config import ADAPTIVE, FIFTY_STEP, FLOOR, SDEDIT, TRAINED, cold_name
+from benchmarks.samplers.floor import measure_floor
+from benchmarks.samplers.memory import measure_memory
+from benchmarks.samplers.runner import render_row
+from signgen.bench.latency import looped_poses
 from signgen.errors import ConfigError
 from signgen.render import Renderer, RenderOptions
 from signgen.render.renderer import fast_dtype
@@ -177,7 +178,7 @@ def test_memory_points_for_each_length(tiny_checkpoint: Path) -> None:
 
 
 def test_markdown_table_has_a_line_per_row(report: BenchReport) -> None:
-    from signgen.bench.table import markdown_table
+    from benchmarks.samplers.table import markdown_table
 
     text = markdown_table(report)
     lines = text.splitlines()

@@ -1,57 +1,57 @@
-"""`signgen bench` through the CLI on the tiny checkpoint: tables, JSON report, PNG plot."""
+"""`signgen bench` through the CLI: the user's photo at their size, both rows, a JSON report."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from PIL import Image
 from typer.testing import CliRunner
 
 from signgen.cli import app
 
+REPO = Path(__file__).resolve().parents[1]
+PHOTO = REPO / "examples" / "signer.png"
 runner = CliRunner()
 
 
-def test_bench_writes_report_and_plot(tiny_checkpoint: Path, tmp_path: Path) -> None:
-    report, plot = tmp_path / "bench.json", tmp_path / "bench.png"
+def test_bench_times_the_recipe_beside_the_fifty_step_sampler(
+    tiny_checkpoint: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "bench.json"
+    (tiny_checkpoint / "sampler.json").write_text(json.dumps({"warp": False}))
     result = runner.invoke(app, [
-        "bench", "--checkpoint", str(tiny_checkpoint), "--frames", "5", "--frames-50", "3",
-        "--threads", "1", "--report", str(report), "--plot", str(plot),
-    ])  # fmt: skip
+        "bench", "--checkpoint", str(tiny_checkpoint), "--reference", str(PHOTO), "--size", "64",
+        "--frames", "3", "--threads", "1", "--report", str(report),
+    ], terminal_width=200)  # fmt: skip
     assert result.exit_code == 0, result.output
-    for text in ("50-step sampler", "trained warm start", "K search", "first 3 frames only",
-                 "floor (1 eval + decode)", "latency checks"):  # fmt: skip
+    for text in ("64x64 px", "checkpoint recipe", "50-step sampler", "p95 ms", "compose ms",
+                 "faster than the 50-step sampler"):  # fmt: skip
         assert text in result.output
     document = json.loads(report.read_text())
-    assert [row["frames"] for row in document["rows"]] == [3, 5, 5, 5, 5, 5, 5]
-    assert document["rows"][0]["nfe"] == 50 and document["clip"]["frames_50"] == 3
-    assert document["checkpoint"] == str(tiny_checkpoint)
-    with Image.open(plot) as image:
-        assert image.format == "PNG"
-
-
-def test_bench_memory_mode(tiny_checkpoint: Path, tmp_path: Path) -> None:
-    report = tmp_path / "memory.json"
-    result = runner.invoke(app, [
-        "bench", "--checkpoint", str(tiny_checkpoint), "--memory", "--frames", "4",
-        "--threads", "1", "--report", str(report),
-    ])  # fmt: skip
-    assert result.exit_code == 0, result.output
-    document = json.loads(report.read_text())
-    assert [p["frames"] for p in document["points"]] == [4, 16]
-    assert "peak growth from 4 to 16 frames" in result.output
+    recipe, slow = document["rows"]
+    assert document["format"] == "signgen.bench-latency/1" and document["size"] == 64
+    assert document["machine"]["threads"] == 1
+    assert recipe["nfe_per_frame"] == 1.0 and slow["nfe_per_frame"] == 50.0
+    assert len(recipe["frame_ms"]) == 2 * 3 and len(slow["frame_ms"]) == 2 * 6  # two rounds
+    assert recipe["stage_ms"]["compose"] > 0 and recipe["p50_ms"] < slow["p50_ms"]
+    assert document["speedup_p50"] == slow["p50_ms"] / recipe["p50_ms"]
 
 
 def test_bench_bad_inputs_are_one_line_errors(tiny_checkpoint: Path, tmp_path: Path) -> None:
     report = tmp_path / "bench.json"
-    missing = runner.invoke(app, ["bench", "--checkpoint", str(tmp_path / "nope"), "--frames",
-                                  "4", "--report", str(report)])  # fmt: skip
-    bad_frames = runner.invoke(app, ["bench", "--checkpoint", str(tiny_checkpoint), "--frames",
-                                     "4", "--frames-50", "9"])  # fmt: skip
-    for result in (missing, bad_frames):
+    base = ["bench", "--checkpoint", str(tiny_checkpoint), "--size", "64", "--report", str(report)]
+    bad_recipe = tmp_path / "recipe.json"
+    bad_recipe.write_text('{"steps": 0}')
+    cases = {
+        "nope.png": [*base, "--reference", str(tmp_path / "nope.png")],
+        "--frames": [*base, "--frames", "1"],
+        "recipe.json": [*base, "--sampler", str(bad_recipe)],
+        "missing": ["bench", "--checkpoint", str(tmp_path / "missing"), "--size", "64"],
+    }
+    for needle, args in cases.items():
+        result = runner.invoke(app, args)
         assert result.exit_code != 0
         assert "Traceback" not in result.output
         assert result.output.strip().count("\n") == 0, result.output
-    assert "nope" in missing.output and "--frames-50" in bad_frames.output
+        assert needle in result.output
     assert not report.exists()

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from signgen.checkpoint import CONFIG_FILE, WEIGHTS_FILE, load_checkpoint, save_checkpoint
+from signgen.checkpoint import (
+    CONFIG_FILE,
+    RECIPE_FILE,
+    RECIPE_FORMAT,
+    WEIGHTS_FILE,
+    load_checkpoint,
+    save_checkpoint,
+)
 from signgen.cond import NUM_CHANNELS
 from signgen.errors import CheckpointError
 from signgen.model import RPFM, TINY
@@ -94,8 +101,13 @@ def test_export_stores_bf16_and_merges_info(saved: tuple[RPFM, Path], tmp_path: 
 
     model, folder = saved
     (folder / TRAINER_FILE).write_bytes(b"optimizer state")
+    recipe = {"format": RECIPE_FORMAT, "steps": 4, "warp": False}
+    (folder / RECIPE_FILE).write_text(json.dumps(recipe))
     out = export_checkpoint(folder, tmp_path / "ship", extra_info={"eval": {"ssim": 0.9}})
-    assert sorted(p.name for p in out.iterdir()) == [CONFIG_FILE, WEIGHTS_FILE, "train.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        CONFIG_FILE, WEIGHTS_FILE, RECIPE_FILE, "train.json"
+    ]  # fmt: skip
+    assert json.loads((out / RECIPE_FILE).read_text()) == recipe
     assert json.loads((out / "train.json").read_text()) == {"steps": 3, "eval": {"ssim": 0.9}}
     assert (out / WEIGHTS_FILE).stat().st_size < 0.6 * (folder / WEIGHTS_FILE).stat().st_size
     loaded, _ = load_checkpoint(out)

@@ -99,6 +99,26 @@ def test_cli_writes_json(checkpoint: Path, tmp_path: Path) -> None:
     assert "quality checks" in result.output and "miss" in result.output
 
 
+def test_cli_samples_with_the_checkpoint_recipe_or_the_sampler_file(
+    checkpoint: Path, tmp_path: Path
+) -> None:
+    (checkpoint / "sampler.json").write_text(json.dumps({"steps": 3, "warp": False}))
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps({"steps": 4, "soften": False}))
+    base = ["eval", "-c", str(checkpoint), "--pairs", "1", "--clips", "0", "--json"]
+    runs = {"own": [], "file": ["--sampler", str(mine)], "flag": ["--steps", "5"]}
+    found = {}
+    for name, extra in runs.items():
+        out = tmp_path / f"{name}.json"
+        result = CliRunner().invoke(app, [*base, str(out), *extra])
+        assert result.exit_code == 0, result.output
+        config = json.loads(out.read_text())["config"]
+        found[name] = (config["steps"], config["warp"], config["soften"])
+    assert found == {"own": (3, False, True), "file": (4, True, False), "flag": (5, False, True)}
+    bad = CliRunner().invoke(app, ["eval", "-c", str(checkpoint), "--sampler", str(tmp_path)])
+    assert bad.exit_code != 0 and bad.output.count("\n") == 1 and str(tmp_path) in bad.output
+
+
 def test_cli_bad_checkpoint(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "-c", str(tmp_path / "missing")])
     assert result.exit_code == 1 and "no config.json" in result.output

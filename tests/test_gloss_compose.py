@@ -11,7 +11,7 @@ from signgen.errors import ConfigError
 from signgen.gloss import FingerspellingWarning, GlossConfig, Lexicon, glosses_to_poses
 from signgen.gloss.compose import prepare_sign
 from signgen.gloss.lexicon import REPO_LEXICON
-from signgen.gloss.motion import hand_motion, peak_motion
+from signgen.gloss.motion import hand_motion
 from signgen.gloss.text import plan_glosses
 from signgen.pose.layouts import HOLISTIC, LEFT_SHOULDER, RIGHT_SHOULDER
 from signgen.pose.sequence import PoseSequence
@@ -26,7 +26,8 @@ def _inner_peak(text: str, language: str, lexicon: Lexicon, fps: float) -> float
     """The largest frame-to-frame hand motion inside the signs of ``text`` (prepared alone)."""
     entries = {e for w in plan_glosses(text, language=language, lexicon=lexicon) for e in w.entries}
     config = GlossConfig()
-    return max(peak_motion(prepare_sign(lexicon, e, fps=fps, config=config)) for e in entries)
+    signs = [prepare_sign(lexicon, e, fps=fps, config=config) for e in entries]
+    return max(float(hand_motion(sign).max(initial=0.0)) for sign in signs)
 
 
 def _assert_spans_cover(seq: PoseSequence, labels: list[str]) -> None:

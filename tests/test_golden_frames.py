@@ -84,7 +84,7 @@ def _real_frames(inputs: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _floor_frames() -> np.ndarray:
-    from signgen.bench.floor import measure_floor
+    from benchmarks.samplers.floor import measure_floor
     from signgen.synth.dataset import heldout_clip
 
     renderer = _renderer()

@@ -153,8 +153,7 @@ def test_train_commands_refuse_to_replace_a_folder_that_is_not_a_checkpoint(
     args = {
         "export": ["export", str(tiny_checkpoint)],
         "average": ["average", str(tiny_checkpoint), str(tiny_checkpoint)],
-        "flow": ["flow", "-a", str(tiny_checkpoint), "--steps", "1", "--eval-pairs", "2",
-                 "--batch-size", "2", "--threads", "1"],
+        "flow": ["flow", "-a", str(tiny_checkpoint), "--steps", "1"],
     }[command]  # fmt: skip
     result = runner.invoke(app, ["train", *args, "-o", str(folder)])
     assert result.exit_code != 0

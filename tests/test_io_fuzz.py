@@ -421,7 +421,7 @@ def test_checkpoint_config_is_read_or_refused(scratch: Path, path: list[int], va
     )
 )  # fmt: skip
 def test_training_config_is_built_or_refused(scratch: Path, values: dict[str, Any]) -> None:
-    from signgen.train import FlowTrainConfig, build_config
+    from signgen.train.config import FlowTrainConfig, build_config
 
     path = scratch / "train.json"
     path.write_text(json.dumps(values))
@@ -442,7 +442,7 @@ def test_config_files_survive_mutated_bytes(
     scratch: Path, changes: list[tuple[float, int]], cut: float
 ) -> None:
     from signgen.checkpoint import load_config
-    from signgen.train import FlowTrainConfig, build_config
+    from signgen.train.config import FlowTrainConfig, build_config
 
     data = bytearray(json.dumps(MODEL_DOC).encode())
     for where, value in changes:

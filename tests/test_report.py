@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from signgen.report import (
 
 
 def _report(budget: float | None = 30.0) -> LatencyReport:
-    # Frame i costs 10 + i ms in total: 2 pose, 3 cond, (i + 1) sample, 4 decode, 0 encode.
+    # Frame i costs 10 + i ms in total: 2 pose, 3 cond, (i + 1) sample, 4 decode, 0 mux.
     frames = tuple(
         FrameTiming(
             index=i,
@@ -53,13 +54,13 @@ def test_summary_figures_match_the_timings() -> None:
     assert summary.over_budget == 19  # totals 31..49
     assert summary.mean_nfe == pytest.approx(1.1)
     assert summary.stage_mean_ms["sample"] == pytest.approx(20.5)
-    assert summary.stage_mean_ms["encode"] == 0.0
+    assert summary.stage_mean_ms["mux"] == 0.0
     assert _report(budget=None).summary().over_budget == 0
 
 
-def test_with_encode_adds_to_the_total() -> None:
-    frame = _report().frames[3].with_encode(5.0)
-    assert frame.total_ms == pytest.approx(18.0) and frame.encode_ms == 5.0
+def test_every_stage_adds_to_the_total() -> None:
+    frame = dataclasses.replace(_report().frames[3], compose_ms=2.0, mux_ms=5.0)
+    assert frame.total_ms == pytest.approx(20.0) and frame.stage_ms("mux") == 5.0
 
 
 def test_json_has_one_entry_per_frame_and_round_trips(tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_table_lists_every_stage_and_the_summary() -> None:
     console = Console(width=120, record=True)
     console.print(latency_table(_report()))
     text = " ".join(console.export_text().split())  # the caption wraps at the table width
-    for word in ("pose", "cond", "sample", "decode", "encode", "total", "40 frames"):
+    for word in ("pose", "cond", "sample", "decode", "mux", "total", "40 frames"):
         assert word in text
     assert "19 frames over" in text and "NFE/frame 1.10" in text
 

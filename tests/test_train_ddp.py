@@ -10,7 +10,8 @@ from safetensors.torch import load_file, save_file
 
 from signgen.checkpoint import save_checkpoint, state_tensors
 from signgen.model import RPFM, TINY
-from signgen.train import FlowTrainConfig, train_flow
+from signgen.train.config import FlowTrainConfig
+from signgen.train.flow import train_flow
 
 
 def _free_port() -> int:

@@ -10,9 +10,22 @@ from signgen.cond import STATIC_GAIN, pose_flow, pose_raster_batch, soften, warp
 from signgen.errors import ConfigError
 from signgen.model import RPFM, TINY, clamp_to_reference
 from signgen.train.config import FlowTrainConfig, build_config
-from signgen.train.data import fixed_batch
-from signgen.train.flow import _chain_rollout, _rollout, encode_batch, flow_loss, perturb
+from signgen.train.data import Batch, fixed_batch
+from signgen.train.flow import _chain_rollout, _rollout, flow_loss, perturb
 from signgen.train.heldout import flow_metrics
+
+
+@torch.no_grad()
+def encode_batch(model: RPFM, batch: Batch) -> Batch:
+    """A batch of images -> the same batch with latents (rasters and mask kept)."""
+    encode = model.autoencoder.encode
+    return dataclasses.replace(
+        batch,
+        reference=encode(batch.reference),
+        target=encode(batch.target),
+        previous=encode(batch.previous),
+        chain_start=None if batch.chain_start is None else encode(batch.chain_start),
+    )
 
 
 @pytest.fixture(autouse=True)

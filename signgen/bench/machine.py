@@ -45,13 +45,3 @@ def machine_info(device: torch.device, dtype: torch.dtype) -> dict[str, Any]:
     if device.type == "cuda":
         info["gpu"] = torch.cuda.get_device_name(device)
     return info
-
-
-def describe(info: dict[str, Any]) -> str:
-    """One line: '2-core Intel(R) Xeon(R) ... (AVX-512 bf16), 2 threads, bf16, torch 2.x'."""
-    isa = (
-        " (AVX-512 bf16)" if info.get("avx512_bf16") else " (AVX-512)" if info.get("avx512") else ""
-    )
-    where = info.get("gpu") or f"{info['cores']}-core {info['cpu']}{isa}"
-    dtype = {"bfloat16": "bf16", "float32": "fp32"}.get(info["dtype"], info["dtype"])
-    return f"{where}, {info['threads']} threads, {dtype}, torch {info['torch']}"

@@ -45,6 +45,18 @@ def _root(
     """signgen: pose files / gloss text -> RPFM renderer -> mp4 + latency report."""
 
 
+def command_group(name: str, summary: str, *examples: str) -> typer.Typer:
+    """A `signgen NAME ...` group of commands, registered on the app, whose help is
+    ``summary`` followed by ``examples`` (one command line each)."""
+    group = typer.Typer(
+        name=name,
+        help="\n\n".join((summary, "Examples:", *examples)),
+        no_args_is_help=True,
+    )
+    app.add_typer(group, name=name)
+    return group
+
+
 def fail(error: SigngenError) -> None:
     """Print one red line for ``error`` and exit with its code."""
     console.print(styled("error:", "bold red", error), highlight=False, soft_wrap=True)

@@ -19,6 +19,7 @@ from signgen.errors import ConfigError, SigngenError
 if TYPE_CHECKING:
     from signgen.eval import EvalReport
     from signgen.realeval import RealReport
+    from signgen.render import RenderOptions
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[2] / "checkpoints" / "rpfm-128"
 
@@ -91,6 +92,10 @@ def eval_command(
     ] = None,
     size: Annotated[int, typer.Option(help="Render size of the real protocols.")] = 256,
     max_frames: Annotated[int, typer.Option(help="Frames per --real-video clip.")] = 75,
+    sampler: Annotated[
+        Path | None,
+        typer.Option(help="Sampling recipe (JSON) instead of the checkpoint's own sampler.json."),
+    ] = None,
 ) -> None:
     """Score a checkpoint on held-out synthetic signers beside the copy-the-reference baseline,
     or (--real-video, --real-pairs) on real people beside copying and the true-motion warp.
@@ -98,23 +103,34 @@ def eval_command(
     Example: signgen eval -c checkpoints/rpfm-128 --pairs 200 --steps 2 --json eval.json
 
     Real people: signgen eval --real-video clip.mp4 --real-pairs photos/ --json real.json
+
+    Cold steps, warp, blur, stabilisation and clamp left unset come from the checkpoint's
+    sampler.json, or from --sampler FILE.json.
     """
-    if json_out is not None:
-        try:
-            check_output_file(json_out, "--json")
-        except SigngenError as error:
-            fail(error)
-    if real_video or real_pairs:
-        _eval_real(checkpoint, real_video or [], real_pairs or [], size, max_frames, json_out)
-        return
     from signgen.cond import STATIC_GAIN
+    from signgen.render import RenderOptions
+    from signgen.render.recipe import load_recipe, with_recipe
+
+    try:
+        if json_out is not None:
+            check_output_file(json_out, "--json")
+        gain = STATIC_GAIN if static_gain is None else static_gain
+        options = RenderOptions(steps=steps, clamp=clamp, static_gain=gain, warp=warp,
+                                soften=soften)  # fmt: skip
+        options = with_recipe(options, load_recipe(checkpoint, sampler))
+    except SigngenError as error:
+        fail(error)
+        return
+    if real_video or real_pairs:
+        videos, folders = real_video or [], real_pairs or []
+        _eval_real(checkpoint, videos, folders, size, max_frames, options, json_out)
+        return
     from signgen.eval import EvalConfig, evaluate
 
-    gain = STATIC_GAIN if static_gain is None else static_gain
-    config = EvalConfig(checkpoint, pairs=pairs, steps=steps, clip_frames=clip_frames,
+    config = EvalConfig(checkpoint, pairs=pairs, steps=options.steps, clip_frames=clip_frames,
                         clips=clips, seed=seed, bf16=bf16, threads=threads,
-                        clamp=clamp, static_gain=gain, warp=warp,
-                        soften=soften)  # fmt: skip
+                        clamp=options.clamp, static_gain=options.static_gain, warp=options.warp,
+                        soften=options.soften)  # fmt: skip
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     try:
@@ -143,10 +159,11 @@ def _eval_real(
     folders: list[Path],
     size: int,
     max_frames: int,
+    options: RenderOptions,
     json_out: Path | None,
 ) -> None:
     from signgen.realeval import evaluate_real
-    from signgen.render import Renderer, RenderOptions
+    from signgen.render import Renderer
     from signgen.render.real import PersonRenderer
 
     try:
@@ -161,7 +178,7 @@ def _eval_real(
             def progress(name: str) -> None:
                 status.update(f"scoring {name}")
 
-            report = evaluate_real(renderer, videos, folders, RenderOptions(), max_frames, progress)
+            report = evaluate_real(renderer, videos, folders, options, max_frames, progress)
         if json_out is not None:
             write_json(report.to_dict(), json_out)
     except SigngenError as error:

@@ -10,17 +10,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from signgen.cli.app import app, console, fail, styled
+from signgen.cli.app import app, command_group, console, fail, styled
 from signgen.cli.paths import check_output_folder
 from signgen.errors import SigngenError
 
-lexicon_app = typer.Typer(
-    help="Manage the sign lexicon (pose_sequences/): add recordings, list signs.\n\n"
-    "Examples:\n\nsigngen lexicon list --language sgg\n\n"
+lexicon_app = command_group(
+    "lexicon",
+    "Manage the sign lexicon (pose_sequences/): add recordings, list signs.",
+    "signgen lexicon list --language sgg",
     "signgen lexicon add HELLO hello.pose --language ase --words hello",
-    no_args_is_help=True,
 )
-app.add_typer(lexicon_app, name="lexicon")
 
 LexiconDir = Annotated[
     Path | None,
@@ -104,26 +103,26 @@ def lexicon_add(
     Example: signgen lexicon add HELLO hello.pose --language ase --words hello --spoken-language en
     """
     from signgen.gloss import default_lexicon_dir
-    from signgen.gloss.importer import SignSource, add_sign
+    from signgen.gloss.importer import add_sign
+    from signgen.gloss.index import LexiconEntry
 
     folder = lexicon or default_lexicon_dir()
     try:
         check_output_folder(folder, "--lexicon")
     except SigngenError as error:
         fail(error)
-    source = SignSource(
+    recording = LexiconEntry(
         gloss=gloss,
-        path=file,
-        language=language,
+        signed_language=language,
+        file=str(file),
         spoken_language=spoken_language,
         words=tuple(w.strip() for w in words.split("|") if w.strip()),
         start_ms=start_ms,
         end_ms=end_ms,
         priority=priority,
-        trim=trim,
     )
     try:
-        entry = add_sign(folder, source)
+        entry = add_sign(folder, recording, trim)
     except SigngenError as error:
         fail(error)
         return

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from signgen.cli.app import app, fail
+from signgen.cli.app import command_group, fail
 from signgen.cli.outputs import refuse_overlap
 from signgen.errors import ConfigError, SigngenError
 
@@ -18,14 +18,12 @@ if TYPE_CHECKING:
     from signgen.pose.filters import SmoothMethod
     from signgen.pose.summary import PoseSummary
 
-poses_app = typer.Typer(
-    name="poses",
-    help="Inspect and convert pose files.\n\n"
-    "Examples:\n\nsigngen poses info signer.pose\n\n"
+poses_app = command_group(
+    "poses",
+    "Inspect and convert pose files.",
+    "signgen poses info signer.pose",
     "signgen poses convert openpose_json/ signer.json --input-fps 24 --canonical",
-    no_args_is_help=True,
 )
-app.add_typer(poses_app, name="poses")
 out = Console(markup=False)
 
 FORMATS_HELP = (

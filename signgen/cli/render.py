@@ -245,6 +245,18 @@ def _check_reference(image: np.ndarray, path: Path) -> None:
         )
 
 
+def read_reference(
+    path: Path, size: int, pose_source: str = "auto"
+) -> tuple[np.ndarray, PoseSequence | None]:
+    """The reference photo framed to ``size`` px (uint8 [size, size, 3]) and its own pose
+    (``pose_source`` as ``--reference-pose`` takes it)."""
+    from signgen.io.image import read_image
+
+    _check_reference(read_image(path), path)
+    image = read_image(path, size=size)
+    return image, _reference_pose(pose_source, path, image)
+
+
 def _reference_pose(source: str, reference: Path, image: np.ndarray) -> PoseSequence | None:
     """The reference's own pose in ``image``'s frame (see ``--reference-pose``)."""
     from signgen.io import read_canonical

@@ -8,19 +8,18 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import command_group, console, fail
 from signgen.cli.outputs import refuse_overlap, stop_cleanly_on_sigterm
 from signgen.cli.paths import check_output_file
 from signgen.errors import ConfigError, SigngenError
 
-synth_app = typer.Typer(
-    name="synth",
-    help="The synthetic signer world: reference images, ground-truth videos, contact sheets."
-    "\n\nExamples:\n\nsigngen synth reference -a 7 -o ref.png\n\n"
-    "signgen synth render poses.pose -a 7 -o gt.mp4\n\nsigngen synth sheet -o sheet.png",
-    no_args_is_help=True,
+synth_app = command_group(
+    "synth",
+    "The synthetic signer world: reference images, ground-truth videos, contact sheets.",
+    "signgen synth reference -a 7 -o ref.png",
+    "signgen synth render poses.pose -a 7 -o gt.mp4",
+    "signgen synth sheet -o sheet.png",
 )
-app.add_typer(synth_app, name="synth")
 
 Seed = Annotated[int, typer.Option("--appearance", "-a", help="Appearance seed (>= 0).")]
 Size = Annotated[int, typer.Option("--size", "-s", help="Frame size in px (square, even).")]

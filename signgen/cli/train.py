@@ -4,46 +4,93 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any, Literal
 
 import typer
 
-from signgen.cli.app import app, console, fail
+from signgen.cli.app import command_group, console, fail
 from signgen.cli.outputs import same_path, stop_cleanly_on_sigterm
 from signgen.cli.paths import check_output_folder
 from signgen.errors import ConfigError, SigngenError
 
-# torch and the model load only when a command runs: `signgen --help` stays fast.
-if TYPE_CHECKING:
-    from signgen.train import TrainResult
-
-train_app = typer.Typer(
-    name="train",
-    help="Train the model: the autoencoder first, then the flow on top of it.\n\n"
-    "Examples:\n\nsigngen train autoencoder -o runs/ae --max-minutes 25\n\n"
-    "signgen train flow -a runs/ae -o runs/flow --max-minutes 60\n\n"
-    "signgen train export runs/flow -o checkpoints/mine",
-    no_args_is_help=True,
+# The training configs are plain dataclasses (torch and the model load only when a command
+# runs, so `signgen --help` stays fast).
+from signgen.train.config import (
+    AutoencoderTrainConfig,
+    FlowTrainConfig,
+    TrainConfig,
+    build_config,
+    config_dict,
 )
-app.add_typer(train_app, name="train")
+
+Stage = Literal["autoencoder", "flow"]
+
+train_app = command_group(
+    "train",
+    "Train the model: the autoencoder first, then the flow on top of it.",
+    "signgen train autoencoder -o runs/ae --max-minutes 25",
+    "signgen train flow -a runs/ae -o runs/flow --max-minutes 60",
+    "signgen train recipe flow > flow.json",
+    "signgen train export runs/flow -o checkpoints/mine",
+)
 
 Out = Annotated[Path, typer.Option("--out", "-o", help="Checkpoint folder (written as it goes).")]
-ConfigFile = Annotated[
-    Path | None, typer.Option("--config", "-c", help="JSON file of training options.")
+RecipeFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Training recipe (JSON): any training options, the defaults otherwise. "
+        "`signgen train recipe flow` prints them all.",
+    ),
 ]
-Steps = Annotated[int | None, typer.Option(help="Stop after this many steps.")]
-Minutes = Annotated[float | None, typer.Option("--max-minutes", help="Stop after this long.")]
-BatchSize = Annotated[int | None, typer.Option("--batch-size", help="Pairs per step.")]
-Lr = Annotated[float | None, typer.Option("--lr", help="Peak AdamW learning rate.")]
-Seed = Annotated[int | None, typer.Option(help="Seed of weights and data (reproducible).")]
-Threads = Annotated[int | None, typer.Option(help="torch threads per process.")]
-Workers = Annotated[int | None, typer.Option(help="Loader processes rendering pairs (0 = here).")]
-Bf16 = Annotated[bool | None, typer.Option("--bf16/--fp32", help="bf16 autocast.")]
-EvalEvery = Annotated[int | None, typer.Option("--eval-every", help="Held-out eval period.")]
-EvalPairs = Annotated[int | None, typer.Option("--eval-pairs", help="Held-out pairs.")]
-SaveEvery = Annotated[float | None, typer.Option("--save-every", help="Seconds between saves.")]
-Fresh = Annotated[int | None, typer.Option("--fresh-per-step", help="New pairs rendered per step.")]
+Steps = Annotated[int, typer.Option(help="Stop after this many steps.")]
+Minutes = Annotated[float, typer.Option("--max-minutes", help="Stop after this long.")]
+Seed = Annotated[int, typer.Option(help="Seed of weights and data (reproducible).")]
 Resume = Annotated[bool, typer.Option("--resume", help="Continue the run saved in --out.")]
+AUTOENCODER, FLOW = AutoencoderTrainConfig(), FlowTrainConfig()
+# Fields a recipe file leaves out: they name a run's own folders and are given as options.
+RUN_FIELDS = ("out", "resume", "autoencoder", "init")
+
+
+def _given(ctx: typer.Context) -> dict[str, Any]:
+    """The options set on the command line (they win over the recipe file's values)."""
+    # By the source's name: newer Typers carry their own copy of click and of its enum.
+    given = {name: ctx.get_parameter_source(name) for name in ctx.params}
+    return {
+        name: value
+        for name, value in ctx.params.items()
+        if name != "config" and getattr(given[name], "name", None) == "COMMANDLINE"
+    }
+
+
+def _train(ctx: typer.Context, kind: type[TrainConfig], *sources: Path | None) -> None:
+    """Build ``kind`` from its defaults, the recipe file (--config) and the options given, then
+    train it; ``sources``: input checkpoints --out must not replace."""
+    options = _given(ctx)
+    out = ctx.params["out"]
+    try:
+        check_output_folder(out, "--out")
+        settings = build_config(kind, ctx.params["config"], {**options, "out": out})
+        _check_checkpoint_out(out, *sources)
+        with stop_cleanly_on_sigterm():
+            if isinstance(settings, FlowTrainConfig):
+                from signgen.train.flow import train_flow
+
+                result = train_flow(settings)
+            else:
+                from signgen.train.autoencoder import train_autoencoder
+
+                assert isinstance(settings, AutoencoderTrainConfig)
+
+                result = train_autoencoder(settings)
+    except SigngenError as error:
+        fail(error)
+        return
+    metrics = "  ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
+    console.print(f"{result.steps} steps in {result.wall_s / 60:.1f} min -> {result.checkpoint}")
+    if metrics:
+        console.print(metrics, highlight=False)
 
 
 def _check_checkpoint_out(out: Path, *sources: Path | None) -> None:
@@ -57,29 +104,14 @@ def _check_checkpoint_out(out: Path, *sources: Path | None) -> None:
     check_checkpoint_target(out)
 
 
-def _report(result: TrainResult) -> None:
-    metrics = "  ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
-    console.print(f"{result.steps} steps in {result.wall_s / 60:.1f} min -> {result.checkpoint}")
-    if metrics:
-        console.print(metrics, highlight=False)
-
-
 @train_app.command("autoencoder")
 def autoencoder_command(
+    ctx: typer.Context,
     out: Out,
-    config: ConfigFile = None,
-    steps: Steps = None,
-    max_minutes: Minutes = None,
-    batch_size: BatchSize = None,
-    lr: Lr = None,
-    seed: Seed = None,
-    threads: Threads = None,
-    workers: Workers = None,
-    bf16: Bf16 = None,
-    eval_every: EvalEvery = None,
-    eval_pairs: EvalPairs = None,
-    save_every: SaveEvery = None,
-    fresh_per_step: Fresh = None,
+    config: RecipeFile = None,
+    steps: Steps = AUTOENCODER.steps,
+    max_minutes: Minutes = AUTOENCODER.max_minutes,
+    seed: Seed = AUTOENCODER.seed,
     resume: Resume = False,
     tiny: Annotated[bool, typer.Option("--tiny", help="The tiny 32x32 test model.")] = False,
     init: Annotated[
@@ -98,100 +130,51 @@ def autoencoder_command(
 
     Example: signgen train autoencoder -o runs/ae --max-minutes 25 --seed 0
     """
-    options = dict(out=out, steps=steps, max_minutes=max_minutes, batch_size=batch_size, lr=lr,
-                   seed=seed, threads=threads, workers=workers, bf16=bf16, eval_every=eval_every,
-                   eval_pairs=eval_pairs, save_every_s=save_every, resume=resume or None,
-                   tiny=tiny or None, fresh_per_step=fresh_per_step, init=init,
-                   decoder_only=decoder_only or None)  # fmt: skip
-    try:
-        check_output_folder(out, "--out")
-        from signgen.train import AutoencoderTrainConfig, build_config, train_autoencoder
-
-        settings = build_config(AutoencoderTrainConfig, config, options)
-        _check_checkpoint_out(out, init)
-        with stop_cleanly_on_sigterm():
-            _report(train_autoencoder(settings))
-    except SigngenError as error:
-        fail(error)
+    _train(ctx, AutoencoderTrainConfig, init)
 
 
 @train_app.command("flow")
 def flow_command(
+    ctx: typer.Context,
     out: Out,
     autoencoder: Annotated[
         Path, typer.Option("--autoencoder", "-a", help="Checkpoint from `train autoencoder`.")
     ],
-    config: ConfigFile = None,
-    steps: Steps = None,
-    max_minutes: Minutes = None,
-    batch_size: BatchSize = None,
-    lr: Lr = None,
-    seed: Seed = None,
-    threads: Threads = None,
-    workers: Workers = None,
-    bf16: Bf16 = None,
-    eval_every: EvalEvery = None,
-    eval_pairs: EvalPairs = None,
-    save_every: SaveEvery = None,
-    fresh_per_step: Fresh = None,
-    resume: Resume = False,
-    channels: Annotated[
-        str | None, typer.Option("--channels", help="UNet widths, e.g. 48,96,192.")
-    ] = None,
-    rollout_after: Annotated[
-        int | None, typer.Option("--rollout-after", help="Steps before self-rollout starts.")
-    ] = None,
-    rollout_motion: Annotated[
-        float | None,
-        typer.Option("--rollout-motion", help="Share of self-rollouts that take a motion step."),
-    ] = None,
-    rollout_depth: Annotated[
-        int | None,
-        typer.Option("--rollout-depth", help="Longest chain of own predictions in a rollout."),
-    ] = None,
-    rollout_chain: Annotated[
-        int | None,
-        typer.Option(
-            "--rollout-chain",
-            help="Rollouts through up to this many recorded frames before the previous one.",
-        ),
-    ] = None,
-    lost_hands: Annotated[
-        float | None,
-        typer.Option(
-            "--lost-hands", help="Share of training items whose both hands the detector lost."
-        ),
-    ] = None,
     init: Annotated[
         Path | None,
         typer.Option("--init", help="Start from this checkpoint's flow (fine-tune it)."),
     ] = None,
+    config: RecipeFile = None,
+    steps: Steps = FLOW.steps,
+    max_minutes: Minutes = FLOW.max_minutes,
+    seed: Seed = FLOW.seed,
+    resume: Resume = False,
 ) -> None:
     """Train the flow (pose/reference encoders, velocity UNet) on a frozen autoencoder.
 
     Example: signgen train flow -a runs/ae -o runs/flow --max-minutes 60 --seed 0
 
+    With a recipe: signgen train recipe flow > flow.json, edit it, then
+    signgen train flow -a runs/ae -o runs/flow -c flow.json
+
     Fine-tune the shipped model: signgen train flow -a checkpoints/rpfm-128
     --init checkpoints/rpfm-128 -o runs/tune --max-minutes 60
     """
-    options = dict(out=out, autoencoder=autoencoder, steps=steps, max_minutes=max_minutes,
-                   batch_size=batch_size, lr=lr, seed=seed, threads=threads, workers=workers,
-                   bf16=bf16, eval_every=eval_every, eval_pairs=eval_pairs,
-                   save_every_s=save_every, resume=resume or None,
-                   rollout_after=rollout_after, rollout_motion=rollout_motion,
-                   rollout_depth=rollout_depth, rollout_chain=rollout_chain,
-                   fresh_per_step=fresh_per_step, lost_hands=lost_hands,
-                   block_channels=channels, init=init)  # fmt: skip
-    try:
-        check_output_folder(out, "--out")
-        from signgen.train import FlowTrainConfig, build_config, train_flow
+    _train(ctx, FlowTrainConfig, autoencoder, init)
 
-        settings = build_config(FlowTrainConfig, config, options)
-        _check_checkpoint_out(out, autoencoder, init)
-        with stop_cleanly_on_sigterm():
-            _report(train_flow(settings))
-    except SigngenError as error:
-        fail(error)
+
+@train_app.command("recipe")
+def recipe_command(
+    stage: Annotated[Stage, typer.Argument(help="autoencoder or flow.")],
+) -> None:
+    """Print the default training recipe of a stage as JSON: save it, edit it, pass it with
+    --config.
+
+    Example: signgen train recipe flow > flow.json
+    """
+    defaults = config_dict(AUTOENCODER if stage == "autoencoder" else FLOW)
+    recipe = {name: value for name, value in defaults.items() if name not in RUN_FIELDS}
+    print(json.dumps(recipe, indent=2))
 
 
 @train_app.command("export")

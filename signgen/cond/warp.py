@@ -22,29 +22,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from signgen.pose.layouts import (
-    LEFT_ELBOW,
-    LEFT_HAND,
-    LEFT_SHOULDER,
-    LEFT_WRIST,
-    RIGHT_ELBOW,
-    RIGHT_HAND,
-    RIGHT_SHOULDER,
-    RIGHT_WRIST,
-)
+from signgen.pose.layouts import SIDES
 
 # The arm bones, each sampled at _SAMPLES_PER_BONE points (ends included): upper and lower arms.
-_ARMS = (
-    (LEFT_SHOULDER, LEFT_ELBOW),
-    (LEFT_ELBOW, LEFT_WRIST),
-    (RIGHT_SHOULDER, RIGHT_ELBOW),
-    (RIGHT_ELBOW, RIGHT_WRIST),
-)
+_ARMS = tuple(bone for s in SIDES for bone in ((s.shoulder, s.elbow), (s.elbow, s.wrist)))
 _SAMPLES_PER_BONE = 5
 # The hands' 21 points each, as they are: a hand bone is shorter than the flow's reach.
-_HANDS = tuple(range(LEFT_HAND.start, LEFT_HAND.stop)) + tuple(
-    range(RIGHT_HAND.start, RIGHT_HAND.stop)
-)
+_HANDS = tuple(i for s in SIDES for i in range(s.hand.start, s.hand.stop))
 # Reach of a point's motion, in latent cells (Gaussian sigma), chosen on validation recordings:
 # on the two hardest, 1, 1.5 and 2.5 cells gave 75%, 95% and 100% of the hand gain that 2.5
 # cells did; 2 cells was then measured on all seven.

@@ -53,10 +53,6 @@ class FramePose:
     xy: np.ndarray
     conf: np.ndarray
 
-    @property
-    def has_body(self) -> bool:
-        return bool((self.conf[BODY] > 0).any())
-
 
 class HolisticBackend:
     """A Holistic graph for one video (it tracks across consecutive frames); close() when done."""

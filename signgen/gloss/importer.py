@@ -12,10 +12,10 @@ lexicon converts it to the canonical layout when it reads it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,25 +36,6 @@ from signgen.pose.sequence import PoseSequence
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"})
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-
-
-@dataclass(frozen=True)
-class SignSource:
-    """What to import: ``path`` holding ``gloss`` in ``language``, and its index metadata.
-
-    start_ms/end_ms: the part of the recording to use (0, 0 = all of it), milliseconds.
-    trim: drop rest frames (hands below the elbows) at both ends.
-    """
-
-    gloss: str
-    path: Path
-    language: str
-    spoken_language: str = ""
-    words: tuple[str, ...] = ()
-    start_ms: int = 0
-    end_ms: int = 0
-    priority: int = 0
-    trim: bool = True
 
 
 def read_recording(path: Path) -> PoseSequence:
@@ -101,40 +82,39 @@ def file_name(gloss: str) -> str:
     return "gloss-" + hashlib.sha1(gloss.casefold().encode()).hexdigest()[:12]
 
 
-def _check_range(source: SignSource) -> None:
+def _check_range(start: int, end: int) -> None:
     """Refuse a time range that cannot be: negative, or ending before it starts."""
-    start, end = source.start_ms, source.end_ms
     if start < 0 or end < 0:
         raise LexiconError(f"--start-ms and --end-ms must be 0 or more, got {start} and {end}")
     if end and end <= start:
         raise LexiconError(f"--end-ms ({end}) must come after --start-ms ({start})")
 
 
-def add_sign(lexicon_dir: Path, source: SignSource) -> LexiconEntry:
-    """Import ``source`` into the lexicon at ``lexicon_dir`` (created if needed).
+def add_sign(lexicon_dir: Path, recording: LexiconEntry, trim: bool = True) -> LexiconEntry:
+    """Import ``recording`` into the lexicon at ``lexicon_dir`` (created if needed).
 
-    An existing entry with the same gloss and language is replaced. Returns the new entry.
+    recording: the sign as its index row will read, but ``file`` is the recording to import
+    (any path) and ``start_ms``/``end_ms`` the part of it to use (0, 0 = all of it).
+    trim: drop rest frames (hands below the elbows) at both ends.
+    An existing entry with the same gloss and language is replaced. Returns the new entry,
+    whose ``file`` is the copy in the lexicon (the whole of it).
     """
-    gloss = validate_gloss(source.gloss)
-    language = validate_language(source.language)
-    _check_range(source)
-    seq = cut(read_recording(source.path), source.start_ms, source.end_ms)
+    gloss = validate_gloss(recording.gloss)
+    language = validate_language(recording.signed_language)
+    _check_range(recording.start_ms, recording.end_ms)
+    source = Path(recording.file)
+    seq = cut(read_recording(source), recording.start_ms, recording.end_ms)
     if seq.num_frames and not (seq.conf > 0).any():
-        raise LexiconError("no point is visible in the recording (nothing to import)", source.path)
-    if seq.num_frames and source.trim:
+        raise LexiconError("no point is visible in the recording (nothing to import)", source)
+    if seq.num_frames and trim:
         seq = seq.frames(*active_range(to_canonical(seq)))
     if seq.num_frames == 0:
-        raise LexiconError("no frames left to import (check --start-ms/--end-ms)", path=source.path)
+        raise LexiconError("no frames left to import (check --start-ms/--end-ms)", path=source)
     relative = f"{language}/{file_name(gloss)}.json"
     index_path = lexicon_dir / INDEX_NAME
     entries = read_index(index_path) if index_path.exists() else []
-    entry = LexiconEntry(
-        gloss=gloss,
-        signed_language=language,
-        file=relative,
-        spoken_language=source.spoken_language,
-        words=source.words,
-        priority=source.priority,
+    entry = dataclasses.replace(
+        recording, gloss=gloss, signed_language=language, file=relative, start_ms=0, end_ms=0
     )
     kept = [e for e in entries if not (e.key == entry.key and e.signed_language == language)]
     (lexicon_dir / language).mkdir(parents=True, exist_ok=True)

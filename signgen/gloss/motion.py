@@ -65,12 +65,6 @@ def hand_motion(seq: PoseSequence) -> np.ndarray:
     return pair_distance(seq.xy[:-1], seq.conf[:-1], seq.xy[1:], seq.conf[1:])
 
 
-def peak_motion(seq: PoseSequence) -> float:
-    """The largest frame-to-frame hand distance in ``seq`` (0 for a single frame), px."""
-    motion = hand_motion(seq)
-    return float(motion.max()) if motion.size else 0.0
-
-
 def fast_motion(signs: list[PoseSequence], quantile: float = 0.95) -> float:
     """The ``quantile`` of frame-to-frame hand distances over all ``signs``, px (0 if none).
 

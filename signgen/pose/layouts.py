@@ -149,6 +149,28 @@ NOSE, LEFT_SHOULDER, RIGHT_SHOULDER = 0, 11, 12
 LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST = 13, 14, 15, 16
 LEFT_HIP, RIGHT_HIP = 23, 24
 
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the signer's body in the canonical layout: its arm joints and hip (point
+    indices) and its hand (a slice of the point axis). ``right`` is the signer's own right."""
+
+    right: bool
+    shoulder: int
+    elbow: int
+    wrist: int
+    hip: int
+    hand: slice
+
+    @property
+    def name(self) -> str:
+        return "right" if self.right else "left"
+
+
+LEFT = Side(False, LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST, LEFT_HIP, LEFT_HAND)
+RIGHT = Side(True, RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST, RIGHT_HIP, RIGHT_HAND)
+SIDES = (LEFT, RIGHT)
+
 LAYOUTS: dict[str, Layout] = {HOLISTIC.name: HOLISTIC}
 
 

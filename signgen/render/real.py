@@ -142,12 +142,10 @@ class PersonClip:
             with timed(clock) as compose_lap:
                 composite = self.scene.compose(self.poses.xy[index], self.poses.conf[index])
                 image = blend_fill(composite, drawn.image)
-            with timed(clock) as encode_lap:
+            with timed(clock) as mux_lap:
                 if sink is not None:
                     sink(index, image)
-            timing = dataclasses.replace(
-                drawn.timing, compose_ms=compose_lap.ms, encode_ms=encode_lap.ms
-            )
+            timing = dataclasses.replace(drawn.timing, compose_ms=compose_lap.ms, mux_ms=mux_lap.ms)
             yield Frame(index, image, timing)
 
     def __iter__(self) -> Iterator[Frame]:

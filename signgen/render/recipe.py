@@ -15,13 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from signgen.checkpoint import RECIPE_FILE, RECIPE_FORMAT
 from signgen.errors import ConfigError
 from signgen.render.options import RenderOptions, WarmStart
 from signgen.sampler import Method
-
-RECIPE_FILE = "sampler.json"
-RECIPE_FORMAT = "signgen.sampler/1"
-
 
 _DEFAULTS = RenderOptions()
 
@@ -47,12 +44,6 @@ class SamplerRecipe(BaseModel):
         """`RenderOptions` with this recipe's values, then ``overrides`` (seed, smoothing...)."""
         values = self.model_dump(exclude={"format"})
         return RenderOptions(**{**values, **overrides})
-
-    def write(self, directory: str | Path) -> Path:
-        """Write the recipe into a checkpoint folder (``sampler.json``)."""
-        path = Path(directory) / RECIPE_FILE
-        path.write_text(json.dumps(self.model_dump(), indent=2) + "\n")
-        return path
 
 
 def load_recipe(checkpoint: str | Path, override: str | Path | None = None) -> SamplerRecipe:

@@ -40,7 +40,7 @@ DType = Literal["auto", "bf16", "fp32"]
 DTYPES: dict[str, torch.dtype] = {"bf16": torch.bfloat16, "fp32": torch.float32}
 DTYPE_NAMES = ("auto", *DTYPES)
 Sink = Callable[[int, np.ndarray], None]
-"""``sink(index, image uint8 [S, S, 3])``: where each frame goes (timed as the encode stage)."""
+"""``sink(index, image uint8 [S, S, 3])``: where each frame goes (timed as the mux stage)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,12 +189,12 @@ class Renderer:
         for row, (clip, sink, plan, latent, nfe, image) in enumerate(
             zip(clips, sinks, plans, latents, nfes, images, strict=True)
         ):
-            with timed(self.clock) as encode_lap:
+            with timed(self.clock) as mux_lap:
                 if sink is not None:
                     sink(clip.index, image)
             timing = FrameTiming(
                 clip.index, plan.kind, nfe, pose_lap.ms, cond_lap.ms, sample_lap.ms,
-                decode_lap.ms, encode_lap.ms,
+                decode_lap.ms, mux_lap.ms,
             )  # fmt: skip
             if clip.deadline is not None:
                 clip.deadline.observe(timing)

@@ -22,14 +22,9 @@ from signgen.pose.layouts import (
     CANONICAL,
     FACE,
     FACE_CONTOURS,
-    LEFT_ELBOW,
-    LEFT_HAND,
-    LEFT_SHOULDER,
-    LEFT_WRIST,
-    RIGHT_ELBOW,
-    RIGHT_HAND,
-    RIGHT_SHOULDER,
-    RIGHT_WRIST,
+    LEFT,
+    RIGHT,
+    SIDES,
 )
 from signgen.pose.sequence import PoseSequence
 from signgen.synth.appearance import Appearance
@@ -95,7 +90,8 @@ def handshape_bank(heldout: bool) -> np.ndarray:
     real motions of one split, every other frame of every present hand."""
     shapes = []
     for seq in real_motions(heldout):
-        for span, right in ((LEFT_HAND, False), (RIGHT_HAND, True)):
+        for hand in SIDES:
+            span, right = hand.hand, hand.right
             present = np.flatnonzero((seq.conf[:, span] > 0).all(axis=1))
             for t in present[::2]:
                 shape = normalize_hand(seq.xy[t, span], right)
@@ -131,8 +127,8 @@ def generated_motion(
     tilt = _smooth_noise(rng, num_frames, config, 1, 0.05)[:, 0]
     shoulder_center = center + sway
     across = np.stack([np.cos(tilt), np.sin(tilt)], axis=1)
-    xy[:, LEFT_SHOULDER] = shoulder_center + across * sw / 2
-    xy[:, RIGHT_SHOULDER] = shoulder_center - across * sw / 2
+    xy[:, LEFT.shoulder] = shoulder_center + across * sw / 2
+    xy[:, RIGHT.shoulder] = shoulder_center - across * sw / 2
     bank = handshape_bank(False)  # training recordings' handshapes, also for held-out seeds
     for left in (True, False):
         _arm(xy, rng, appearance, sw, center, left, t, bank, config)
@@ -198,10 +194,8 @@ def _arm(
     config: MotionConfig,
 ) -> None:
     side = 1.0 if left else -1.0
-    joints = (LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST, LEFT_HAND)
-    if not left:
-        joints = (RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST, RIGHT_HAND)
-    shoulder_i, elbow_i, wrist_i, span = joints
+    joints = LEFT if left else RIGHT
+    shoulder_i, elbow_i, wrist_i, span = joints.shoulder, joints.elbow, joints.wrist, joints.hand
     keys = _keyframes(rng, len(t), config)
     # Signing space: mostly the chest, sometimes the face; the hand's own side more likely.
     n_keys = len(keys)

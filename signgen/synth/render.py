@@ -15,19 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from signgen.pose.layouts import (
-    FACE,
-    LEFT_ELBOW,
-    LEFT_HAND,
-    LEFT_HIP,
-    LEFT_SHOULDER,
-    LEFT_WRIST,
-    RIGHT_ELBOW,
-    RIGHT_HAND,
-    RIGHT_HIP,
-    RIGHT_SHOULDER,
-    RIGHT_WRIST,
-)
+from signgen.pose.layouts import FACE, LEFT, RIGHT
 from signgen.synth.appearance import Appearance
 from signgen.synth.background import background
 from signgen.synth.body import (
@@ -91,10 +79,10 @@ def render_frame(appearance: Appearance, xy: np.ndarray, conf: np.ndarray, size:
     canvas = Canvas(image, mask)
     affine = head_affine(face)
     draw_hair_back(canvas, style, affine)
-    shoulders = (body[LEFT_SHOULDER], body[RIGHT_SHOULDER])
+    shoulders = (body[LEFT.shoulder], body[RIGHT.shoulder])
     chin = face[152]
     draw_neck(canvas, style, (shoulders[0] + shoulders[1]) / 2, chin)
-    hips = (body[LEFT_HIP], body[RIGHT_HIP])
+    hips = (body[LEFT.hip], body[RIGHT.hip])
     outline = torso_outline(shoulders[0], shoulders[1], hips, style.shoulder_width, size)
     draw_torso(canvas, style, outline)
     draw_head(canvas, style, face, affine)
@@ -116,10 +104,9 @@ def render_frame(appearance: Appearance, xy: np.ndarray, conf: np.ndarray, size:
 
 
 def _arm(body: np.ndarray, xy: np.ndarray, conf: np.ndarray, palm: float, right: bool) -> _Arm:
-    shoulder = body[RIGHT_SHOULDER if right else LEFT_SHOULDER]
-    elbow = body[RIGHT_ELBOW if right else LEFT_ELBOW]
-    wrist = body[RIGHT_WRIST if right else LEFT_WRIST]
-    span = RIGHT_HAND if right else LEFT_HAND
+    side = RIGHT if right else LEFT
+    shoulder, elbow, wrist = body[side.shoulder], body[side.elbow], body[side.wrist]
+    span = side.hand
     if (conf[span] > 0).all():
         hand = xy[span]
         wrist = hand[0]

@@ -15,18 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from signgen.errors import LayoutError, PoseFileError
-from signgen.pose.layouts import (
-    CANONICAL,
-    FACE,
-    LEFT_ELBOW,
-    LEFT_HAND,
-    LEFT_SHOULDER,
-    LEFT_WRIST,
-    RIGHT_ELBOW,
-    RIGHT_HAND,
-    RIGHT_SHOULDER,
-    RIGHT_WRIST,
-)
+from signgen.pose.layouts import CANONICAL, FACE, LEFT, RIGHT, SIDES, Side
 from signgen.pose.sequence import PoseSequence
 from signgen.synth.appearance import Appearance
 from signgen.synth.hands import fist_points
@@ -45,10 +34,6 @@ from signgen.synth.skeleton import (
 # own proportions when a bone never lies flat in the image.
 _TYPICAL = {"upper_arm": 0.9, "forearm": 0.78, "hand": 0.25, "neck": 0.72, "head": 0.21}
 _SWAY_LIMIT = 0.12  # shoulder-centre excursion kept from the source, in shoulder widths
-_ARMS = (
-    (True, LEFT_SHOULDER, LEFT_ELBOW, LEFT_WRIST, LEFT_HAND),
-    (False, RIGHT_SHOULDER, RIGHT_ELBOW, RIGHT_WRIST, RIGHT_HAND),
-)
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,22 +60,22 @@ class SourceMotion:
         if seq.layout.name != CANONICAL.name:
             raise LayoutError(f"retargeting needs the canonical layout, got {seq.layout.name!r}")
         xy = _upright(_held(seq.xy.astype(np.float64), seq.conf))
-        hands = np.stack([(seq.conf[:, span] > 0).all(axis=1) for *_, span in _ARMS], axis=1)
-        width = np.hypot(*(xy[:, LEFT_SHOULDER] - xy[:, RIGHT_SHOULDER]).T).clip(1e-6)
-        center = (xy[:, LEFT_SHOULDER] + xy[:, RIGHT_SHOULDER]) / 2
+        hands = np.stack([(seq.conf[:, side.hand] > 0).all(axis=1) for side in SIDES], axis=1)
+        width = np.hypot(*(xy[:, LEFT.shoulder] - xy[:, RIGHT.shoulder]).T).clip(1e-6)
+        center = (xy[:, LEFT.shoulder] + xy[:, RIGHT.shoulder]) / 2
         left_eye, right_eye = eye_centers(xy[:, FACE])
         ratios = {
             "neck": _ratio(np.hypot(*((left_eye + right_eye) / 2 - center).T) / width, "neck", 50),
             "head": _ratio(np.hypot(*(left_eye - right_eye).T) / width, "head", 50),
         }
-        for (left, shoulder, elbow, wrist, span), present in zip(_ARMS, hands.T, strict=True):
-            side = "left" if left else "right"
-            upper = np.hypot(*(xy[:, elbow] - xy[:, shoulder]).T) / width
-            fore = np.hypot(*(xy[:, wrist] - xy[:, elbow]).T) / width
-            palm = np.hypot(*(xy[present, span.start + 9] - xy[present, span.start]).T)
-            ratios[f"{side}_upper_arm"] = _ratio(upper, "upper_arm", 95)
-            ratios[f"{side}_forearm"] = _ratio(fore, "forearm", 95)
-            ratios[f"{side}_hand"] = _ratio(palm / width[present], "hand", 90)
+        for side, present in zip(SIDES, hands.T, strict=True):
+            upper = np.hypot(*(xy[:, side.elbow] - xy[:, side.shoulder]).T) / width
+            fore = np.hypot(*(xy[:, side.wrist] - xy[:, side.elbow]).T) / width
+            start = side.hand.start
+            palm = np.hypot(*(xy[present, start + 9] - xy[present, start]).T)
+            ratios[f"{side.name}_upper_arm"] = _ratio(upper, "upper_arm", 95)
+            ratios[f"{side.name}_forearm"] = _ratio(fore, "forearm", 95)
+            ratios[f"{side.name}_hand"] = _ratio(palm / width[present], "hand", 90)
         return cls(xy, hands, float(np.median(width)), np.median(center, axis=0), ratios)
 
     def pose(
@@ -101,18 +86,18 @@ class SourceMotion:
         xy = self.xy[frames]
         center, sw = frame_anchor(appearance, size)
         gain = sw / self.unit
-        src_center = (xy[:, LEFT_SHOULDER] + xy[:, RIGHT_SHOULDER]) / 2
+        src_center = (xy[:, LEFT.shoulder] + xy[:, RIGHT.shoulder]) / 2
         new_center = center + np.clip(gain * (src_center - self.center), -_SWAY_LIMIT * sw,
                                       _SWAY_LIMIT * sw)  # fmt: skip
-        half = (xy[:, LEFT_SHOULDER] - xy[:, RIGHT_SHOULDER]) / 2
+        half = (xy[:, LEFT.shoulder] - xy[:, RIGHT.shoulder]) / 2
         length = np.hypot(*half.T).clip(1e-6)[:, None]
         across = half / length
         half = across * np.clip(length * gain * 2 / sw, 0.75, 1.05) * sw / 2
         out = np.zeros_like(xy)
-        out[:, LEFT_SHOULDER], out[:, RIGHT_SHOULDER] = new_center + half, new_center - half
+        out[:, LEFT.shoulder], out[:, RIGHT.shoulder] = new_center + half, new_center - half
         conf = np.broadcast_to(neutral_conf(), xy.shape[:2]).copy()
-        for arm in _ARMS:
-            self._arm(arm, xy, out, conf, frames, gain, appearance)
+        for side in SIDES:
+            self._arm(side, xy, out, conf, frames, gain, appearance)
         self._head(xy, src_center, out, new_center, gain, appearance)
         down = np.stack([-across[:, 1], across[:, 0]], axis=1)
         hip_mid = new_center + down * 1.43 * sw
@@ -124,7 +109,7 @@ class SourceMotion:
 
     def _arm(
         self,
-        arm: tuple[bool, int, int, int, slice],
+        side: Side,
         xy: np.ndarray,
         out: np.ndarray,
         conf: np.ndarray,
@@ -132,19 +117,18 @@ class SourceMotion:
         gain: float,
         appearance: Appearance,
     ) -> None:
-        left, shoulder, elbow, wrist, span = arm
-        side = "left" if left else "right"
-        k_upper = gain * appearance.upper_arm / self.ratios[f"{side}_upper_arm"]
-        k_fore = gain * appearance.forearm / self.ratios[f"{side}_forearm"]
-        k_hand = gain * appearance.hand / self.ratios[f"{side}_hand"]
+        shoulder, elbow, wrist, span = side.shoulder, side.elbow, side.wrist, side.hand
+        k_upper = gain * appearance.upper_arm / self.ratios[f"{side.name}_upper_arm"]
+        k_fore = gain * appearance.forearm / self.ratios[f"{side.name}_forearm"]
+        k_hand = gain * appearance.hand / self.ratios[f"{side.name}_hand"]
         out[:, elbow] = out[:, shoulder] + (xy[:, elbow] - xy[:, shoulder]) * k_upper
         out[:, wrist] = out[:, elbow] + (xy[:, wrist] - xy[:, elbow]) * k_fore
         hand = xy[:, span]
         out[:, span] = out[:, wrist][:, None] + (hand - hand[:, :1]) * k_hand
-        present = self.hands[frames, 0 if left else 1]
+        present = self.hands[frames, int(side.right)]
         palm = appearance.hand * gain * self.unit
         for i in np.flatnonzero(~present):
-            out[i, span] = fist_points(out[i, wrist], out[i, elbow], palm, right=not left)
+            out[i, span] = fist_points(out[i, wrist], out[i, elbow], palm, side.right)
         conf[:, span] = present[:, None]
 
     def _head(
@@ -191,12 +175,12 @@ def _ratio(values: np.ndarray, name: str, percentile: float) -> float:
 def _upright(xy: np.ndarray) -> np.ndarray:
     """Rotate the sequence so its median shoulder line is level (some phone recordings are
     stored sideways); per-frame tilt relative to that is kept."""
-    across = xy[:, LEFT_SHOULDER] - xy[:, RIGHT_SHOULDER]
+    across = xy[:, LEFT.shoulder] - xy[:, RIGHT.shoulder]
     angle = float(np.median(np.unwrap(np.arctan2(across[:, 1], across[:, 0]))))
     if abs(angle) < np.radians(5):
         return xy
     c, s = np.cos(-angle), np.sin(-angle)
-    pivot = np.median((xy[:, LEFT_SHOULDER] + xy[:, RIGHT_SHOULDER]) / 2, axis=0)
+    pivot = np.median((xy[:, LEFT.shoulder] + xy[:, RIGHT.shoulder]) / 2, axis=0)
     return np.asarray((xy - pivot) @ np.array([[c, s], [-s, c]]) + pivot)
 
 
@@ -207,15 +191,15 @@ def _held(xy: np.ndarray, conf: np.ndarray) -> np.ndarray:
     shoulders). A copy; raises `PoseFileError` when no frame has both shoulders."""
     xy = xy.copy()
     frames = np.arange(len(xy))
-    shoulders_seen = (conf[:, [LEFT_SHOULDER, RIGHT_SHOULDER]] > 0).all(axis=1)
+    shoulders_seen = (conf[:, [LEFT.shoulder, RIGHT.shoulder]] > 0).all(axis=1)
     if not shoulders_seen.any():
         raise PoseFileError("no frame has both shoulders: cannot place the signer's body")
-    for k in (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_ELBOW, RIGHT_ELBOW, LEFT_WRIST, RIGHT_WRIST):
-        seen = conf[:, k] > 0 if k > RIGHT_SHOULDER else shoulders_seen
+    for k in (LEFT.shoulder, RIGHT.shoulder, LEFT.elbow, RIGHT.elbow, LEFT.wrist, RIGHT.wrist):
+        seen = conf[:, k] > 0 if k > RIGHT.shoulder else shoulders_seen
         if not seen.any():  # an arm never seen hangs down from its shoulder
-            width = np.hypot(*(xy[:, LEFT_SHOULDER] - xy[:, RIGHT_SHOULDER]).T)[:, None]
+            width = np.hypot(*(xy[:, LEFT.shoulder] - xy[:, RIGHT.shoulder]).T)[:, None]
             length = (
-                _TYPICAL["upper_arm"] if k in (LEFT_ELBOW, RIGHT_ELBOW) else _TYPICAL["forearm"]
+                _TYPICAL["upper_arm"] if k in (LEFT.elbow, RIGHT.elbow) else _TYPICAL["forearm"]
             )
             xy[:, k] = xy[:, k - 2] + np.array([0.0, 1.0]) * width * length
             continue
@@ -223,7 +207,7 @@ def _held(xy: np.ndarray, conf: np.ndarray) -> np.ndarray:
             known = np.flatnonzero(seen)
             xy[:, k] = xy[known[np.abs(frames[:, None] - known[None]).argmin(axis=1)], k]
     for t in range(len(xy)):
-        left, right = xy[t, LEFT_SHOULDER], xy[t, RIGHT_SHOULDER]
+        left, right = xy[t, LEFT.shoulder], xy[t, RIGHT.shoulder]
         width = float(np.hypot(*(left - right)))
         above = template_face((left + right) / 2 - (0, 0.72 * width), 0.21 * width)
         xy[t, FACE] = complete_face(xy[t, FACE], conf[t, FACE], xy[t, :33], conf[t, :33], above)

@@ -13,16 +13,7 @@ from signgen.pose.layouts import (
     CANONICAL,
     FACE,
     FACE_CONTOURS,
-    LEFT_ELBOW,
-    LEFT_HAND,
-    LEFT_HIP,
-    LEFT_SHOULDER,
-    LEFT_WRIST,
-    RIGHT_ELBOW,
-    RIGHT_HAND,
-    RIGHT_HIP,
-    RIGHT_SHOULDER,
-    RIGHT_WRIST,
+    SIDES,
 )
 from signgen.pose.sequence import PoseSequence
 from signgen.synth.appearance import Appearance
@@ -115,18 +106,18 @@ def neutral_xy(appearance: Appearance, size: int) -> np.ndarray:
     face = template_face(eye_mid, appearance.head * sw)
     xy[FACE] = face
     xy[:11] = body_head_points(face)
-    for side in (1, -1):  # +1: the signer's left, on the image right
+    for points in SIDES:
+        side = -1 if points.right else 1  # +1: the signer's left, on the image right
         shoulder = center + (side * sw / 2, 0)
         elbow = shoulder + np.array([side * 0.18, 0.82]) * sw
         wrist = center + np.array([side * 0.3, 0.82]) * sw
-        left = side == 1
-        xy[LEFT_SHOULDER if left else RIGHT_SHOULDER] = shoulder
-        xy[LEFT_ELBOW if left else RIGHT_ELBOW] = elbow
-        xy[LEFT_WRIST if left else RIGHT_WRIST] = wrist
-        xy[LEFT_HIP if left else RIGHT_HIP] = center + (side * appearance.hips * sw / 2, 1.43 * sw)
+        xy[points.shoulder] = shoulder
+        xy[points.elbow] = elbow
+        xy[points.wrist] = wrist
+        xy[points.hip] = center + (side * appearance.hips * sw / 2, 1.43 * sw)
         angle = np.pi / 2 + side * 0.6  # fingers down and towards the body's midline
-        hand = place_hand(relaxed_handshape(), wrist, angle, appearance.hand * sw, right=not left)
-        xy[LEFT_HAND if left else RIGHT_HAND] = hand
+        hand = place_hand(relaxed_handshape(), wrist, angle, appearance.hand * sw, points.right)
+        xy[points.hand] = hand
     set_body_hand_points(xy)
     return xy.astype(np.float32)
 
@@ -140,8 +131,8 @@ def neutral_conf() -> np.ndarray:
 
 def set_body_hand_points(xy: np.ndarray) -> None:
     """Body points 17..22 (pinky, index, thumb) from the hand points, in place ([..., 543, 2])."""
-    for hand, offset in ((LEFT_HAND, 0), (RIGHT_HAND, 1)):
-        h = xy[..., hand, :]
+    for side in SIDES:
+        h, offset = xy[..., side.hand, :], int(side.right)
         for body, point in ((17, 17), (19, 5), (21, 2)):
             xy[..., body + offset, :] = h[..., point, :]
 

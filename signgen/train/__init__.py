@@ -1,15 +1,5 @@
-"""Training (only the CLI imports this package): autoencoder first, then the flow."""
+"""Training (only the CLI imports this package): autoencoder first, then the flow.
 
-from signgen.train.autoencoder import train_autoencoder
-from signgen.train.config import AutoencoderTrainConfig, FlowTrainConfig, build_config
-from signgen.train.flow import train_flow
-from signgen.train.loop import TrainResult
-
-__all__ = [
-    "AutoencoderTrainConfig",
-    "FlowTrainConfig",
-    "TrainResult",
-    "build_config",
-    "train_autoencoder",
-    "train_flow",
-]
+`signgen.train.config` holds the training recipes (their defaults are the only ones);
+`signgen.train.autoencoder` and `signgen.train.flow` train each stage.
+"""

@@ -104,16 +104,6 @@ class FlowTrainConfig(TrainConfig):
 C = TypeVar("C", bound=TrainConfig)
 
 
-def _option_value(field: dataclasses.Field[Any], value: Any) -> Any:
-    """A CLI option's value in its JSON form: ``--channels 64,128`` gives a list of ints."""
-    if "tuple[int" in str(field.type) and isinstance(value, str):
-        try:
-            return [int(part) for part in value.split(",")]
-        except ValueError:
-            raise ConfigError(f"{field.name}: not a list of integers: {value!r}") from None
-    return value
-
-
 def build_config(kind: type[C], json_file: Path | None, overrides: dict[str, Any]) -> C:
     """``kind`` from defaults, then a JSON file's values, then ``overrides`` (None = unset)."""
     values: dict[str, Any] = {}
@@ -129,10 +119,8 @@ def build_config(kind: type[C], json_file: Path | None, overrides: dict[str, Any
         if not isinstance(data, dict):
             raise ConfigError("training config must be a JSON object", path=json_file)
         values.update(data)
-    fields = {f.name: f for f in dataclasses.fields(kind)}
-    values.update({k: _option_value(fields[k], v) if k in fields else v
-                   for k, v in overrides.items() if v is not None})  # fmt: skip
-    unknown = sorted(set(values) - set(fields))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = sorted(set(values) - {f.name for f in dataclasses.fields(kind)})
     if unknown:
         raise ConfigError(f"unknown training options: {', '.join(unknown)}", path=json_file)
     try:

@@ -39,10 +39,8 @@ from signgen.checkpoint import HISTORY_KEYS, latent_difference, load_checkpoint,
 from signgen.cond import (
     STATIC_GAIN,
     MotionHistory,
-    pose_flow,
     pose_raster_batch,
     soften,
-    warp_latent,
 )
 from signgen.errors import ConfigError
 from signgen.model import RPFM, WarmStep, latent_range
@@ -81,39 +79,41 @@ def _rollout(model: RPFM, batch: Batch, config: FlowTrainConfig, depth: int = 1)
     step a real motion step, so its last step goes from the target's pose to the previous
     one: the errors of a chained warm start while the signer moves, compounded ``depth`` times.
     """
-    motion = (torch.rand(len(batch)) < config.rollout_motion)[:, None, None, None]
+    motion = torch.rand(len(batch)) < config.rollout_motion
     # An odd-length motion chain starts on the target frame, an even-length one on the previous.
-    start = torch.where(motion, batch.target if depth % 2 else batch.previous, batch.previous)
+    start = _where_rows(motion, batch.target if depth % 2 else batch.previous, batch.previous)
     latent = perturb(start, config.perturb_sigma, config.blur_probability)
     reference = model.reference_from_latent(batch.reference, batch.reference_raster)
     previous_pose = model.encode_pose(batch.previous_raster)
     target_pose = model.encode_pose(batch.target_raster) if depth > 1 else previous_pose
     zeros, ones = torch.zeros(len(batch)), torch.ones(len(batch))
-    moves = _pair_flows(model, batch) if config.warp else None
+    _check_poses(batch, config)
+    # The poses each row stands on, two frames apart: a motion row changes frame at every
+    # step, a still one stays on the previous frame (its warp moves nothing).
+    frames = (batch.previous_pose, batch.previous_pose)
+    if batch.target_pose is not None and batch.previous_pose is not None:
+        frames = (batch.previous_pose, _where_rows(motion, batch.target_pose, batch.previous_pose))
+    warm = WarmStep(config.warp, config.soften)
     for step in range(depth):
         lands_on_previous = (depth - 1 - step) % 2 == 0
         pose = (
-            previous_pose if lands_on_previous else torch.where(motion, target_pose, previous_pose)
+            previous_pose if lands_on_previous else _where_rows(motion, target_pose, previous_pose)
         )
-        if moves is not None:  # a motion row changes frame at every step; a still one never
-            moved = warp_latent(latent, moves[0] if lands_on_previous else moves[1])
-            latent = torch.where(motion, moved, latent)
-        start = soften(latent) if config.soften else latent
+        before, after = frames[::-1] if lands_on_previous else frames
+        start, _ = warm.start(latent, before, after, model.config.image_size)
         velocity = model.velocity(start, zeros, reference, pose, ones)
         latent = predict_data(start, velocity, 0.0)
     return latent
 
 
-def _pair_flows(model: RPFM, batch: Batch) -> tuple[Tensor, Tensor]:
-    """`pose_flow` grids [B, h, w, 2] between a pair's frames: target -> previous, and
-    previous -> target."""
-    if batch.target_pose is None or batch.previous_pose is None:
+def _check_poses(batch: Batch, config: FlowTrainConfig) -> None:
+    if config.warp and (batch.target_pose is None or batch.previous_pose is None):
         raise ValueError("warping needs the batch's poses")
-    sizes = model.config.latent_size, model.config.image_size
-    return (
-        pose_flow(batch.target_pose, batch.previous_pose, *sizes),
-        pose_flow(batch.previous_pose, batch.target_pose, *sizes),
-    )
+
+
+def _where_rows(rows: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """Row ``i`` of ``a`` where ``rows[i]`` (bool [B]) is set, of ``b`` elsewhere."""
+    return torch.where(rows.view(-1, *([1] * (a.dim() - 1))), a, b)
 
 
 @torch.no_grad()
@@ -168,11 +168,12 @@ def flow_loss(
                 x0[part] = _chain_rollout(model, batch.select(part), config)
             else:
                 x0[part] = _rollout(model, batch.select(part), config, depth)
-    if config.warp:  # every frame-to-frame start moves from the previous pose to the target's
-        to_target = _pair_flows(model, batch.select(slice(noisy, None)))[1]
-        x0[noisy:] = warp_latent(x0[noisy:], to_target)
-    if config.soften:  # read through the blur rendering reads it through
-        x0[noisy:] = soften(x0[noisy:])
+    # Every frame-to-frame start takes the warm step from the previous pose to the target's.
+    pairs = batch.select(slice(noisy, None))
+    _check_poses(pairs, config)
+    x0[noisy:], _ = WarmStep(config.warp, config.soften).start(
+        x0[noisy:], pairs.previous_pose, pairs.target_pose, model.config.image_size
+    )
     mode = (torch.arange(size) >= noisy).float()
     t = torch.cat([_times(noisy, 0.25), _times(size - noisy, config.zero_time_fraction)])
     x_t = torch.cat([
@@ -205,19 +206,6 @@ def encode_items(model: RPFM, bf16: bool = False) -> Callable[[Item], Item]:
     return encode
 
 
-@torch.no_grad()
-def encode_batch(model: RPFM, batch: Batch) -> Batch:
-    """A batch of images -> the same batch with latents (rasters and mask kept)."""
-    encode = model.autoencoder.encode
-    return dataclasses.replace(
-        batch,
-        reference=encode(batch.reference),
-        target=encode(batch.target),
-        previous=encode(batch.previous),
-        chain_start=None if batch.chain_start is None else encode(batch.chain_start),
-    )
-
-
 def initial_model(config: FlowTrainConfig) -> RPFM:
     """The flow on top of the trained, frozen autoencoder of ``config.autoencoder``: fresh
     (seeded), or ``config.init``'s pose encoder, reference encoder and velocity network (a
@@ -235,8 +223,8 @@ def initial_model(config: FlowTrainConfig) -> RPFM:
         widths = model_config.velocity.block_channels
         if config.block_channels is not None and tuple(config.block_channels) != widths:
             raise ConfigError(
-                f"--channels {','.join(map(str, config.block_channels))} differs from the "
-                f"UNet widths of {config.init} ({','.join(map(str, widths))})",
+                f"block_channels {list(config.block_channels)} differs from the "
+                f"UNet widths of {config.init} ({list(widths)})",
                 path=config.init,
             )
     elif config.block_channels is not None:
@@ -249,6 +237,14 @@ def initial_model(config: FlowTrainConfig) -> RPFM:
     model.autoencoder.load_state_dict(trained.autoencoder.state_dict())
     model.autoencoder.requires_grad_(False)
     return model
+
+
+def trained_recipe(config: FlowTrainConfig) -> dict[str, object]:
+    """The sampling recipe fields a flow run trains for (its ``sampler.json``): the warm
+    step of `_chain_rollout`, one network evaluation from the previous latent, with its
+    warp, blur, stabilisation and clamp."""
+    return {"warm_start": "trained", "warm_steps": 1, "warp": config.warp,
+            "soften": config.soften, "static_gain": STATIC_GAIN, "clamp": True}  # fmt: skip
 
 
 def train_flow(config: FlowTrainConfig) -> TrainResult:
@@ -264,6 +260,7 @@ def train_flow(config: FlowTrainConfig) -> TrainResult:
         kept = {k: earlier[k] for k in HISTORY_KEYS if k in earlier}
         info["init"] = {"path": str(config.init), **kept}
     run = make_run(config, model, model, info)
+    run.recipe = trained_recipe(config)
     size = model.config.image_size
     stream = pair_stream(
         "train",

@@ -91,6 +91,7 @@ class Run:
     step: int = 0
     previous_wall_s: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
+    recipe: dict[str, Any] | None = None  # sampler.json fields saved with the weights
 
     def save(
         self, prepare: Callable[[RPFM], None], metrics: dict[str, float], wall_s: float
@@ -111,6 +112,7 @@ class Run:
             self.ema.model,
             train_info=info,
             extra_files={TRAINER_FILE: {**raw, **_optimizer_tensors(self.optimizer)}},
+            recipe=self.recipe,
         )
 
     def resume(self) -> None:

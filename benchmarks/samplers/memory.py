@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 
-import numpy as np
 from rich.table import Table
 
+from signgen.bench.latency import looped_poses
 from signgen.io.atomic import replace_via_temp
-from signgen.pose.sequence import PoseSequence
 from signgen.render import Frame, Renderer, RenderOptions, render_to_video
 from signgen.synth.dataset import heldout_clip
 
@@ -73,14 +72,6 @@ def rss_mib() -> float:
 
 def _max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
-
-
-def looped_poses(poses: PoseSequence, frames: int) -> PoseSequence:
-    """``poses`` played forward then backward until ``frames`` frames (no jump at the seams)."""
-    n = poses.num_frames
-    cycle = np.concatenate([np.arange(n), np.arange(n - 2, 0, -1)]) if n > 1 else np.zeros(1)
-    order = cycle[np.arange(frames) % len(cycle)].astype(int)
-    return poses.replace(xy=poses.xy[order], conf=poses.conf[order], glosses=())
 
 
 def measure_memory(

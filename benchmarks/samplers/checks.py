@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from signgen.bench.config import FIFTY_STEP, FLOOR, TRAINED, cold_name
-from signgen.bench.results import BenchReport
 from signgen.targets import Check, flicker_ok
+
+from .config import FIFTY_STEP, FLOOR, TRAINED, cold_name
+from .results import BenchReport
 
 TITLE = "latency checks"
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from signgen.bench.machine import describe
-from signgen.bench.results import BenchReport
 from signgen.io.atomic import replace_via_temp
+
+from .results import BenchReport
 
 COLUMNS = ("row", "frames", "p50 ms", "p95 ms", "fps", "NFE", "SSIM", "hand SSIM",
            "limb PSNR", "flicker/GT", "drift", "speed-up")  # fmt: skip
@@ -24,7 +25,7 @@ def bench_table(report: BenchReport) -> Table:
     """One row per benchmark row; the caption names the machine and the clip."""
     clip = report.clip
     table = Table(
-        title=f"signgen bench: {report.checkpoint}, held-out clip {clip['index']}, "
+        title=f"samplers: {report.checkpoint}, held-out clip {clip['index']}, "
         f"{clip['frames']} frames at {clip['size']}x{clip['size']}",
         title_justify="left",
     )
@@ -127,3 +128,13 @@ def markdown_table(report: BenchReport) -> str:
     if clip["frames_50"] < clip["frames"]:
         notes.append(f"The 50-step row ran on the first {clip['frames_50']} frames.")
     return "\n".join(lines) + "\n\n" + " ".join(notes) + "\n"
+
+
+def describe(info: dict[str, Any]) -> str:
+    """One line: '2-core Intel(R) Xeon(R) ... (AVX-512 bf16), 2 threads, bf16, torch 2.x'."""
+    isa = (
+        " (AVX-512 bf16)" if info.get("avx512_bf16") else " (AVX-512)" if info.get("avx512") else ""
+    )
+    where = info.get("gpu") or f"{info['cores']}-core {info['cpu']}{isa}"
+    dtype = {"bfloat16": "bf16", "float32": "fp32"}.get(info["dtype"], info["dtype"])
+    return f"{where}, {info['threads']} threads, {dtype}, torch {info['torch']}"

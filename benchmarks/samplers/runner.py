@@ -19,8 +19,14 @@ from time import perf_counter
 
 import numpy as np
 
-from signgen.bench.compile import compile_network
-from signgen.bench.config import (
+from signgen.bench.machine import machine_info
+from signgen.metrics import drift, flicker, hand_crop_ssim, limb_psnr, per_frame_ssim, ssim
+from signgen.render import Renderer, RenderOptions
+from signgen.report import STAGES, FrameTiming
+from signgen.synth.dataset import SynthClip, heldout_clip
+
+from .compile import compile_network
+from .config import (
     DRIFT_WINDOW,
     FIFTY_STEP,
     FLOOR,
@@ -32,14 +38,9 @@ from signgen.bench.config import (
     fifty_step_options,
     warm_rows,
 )
-from signgen.bench.floor import measure_floor
-from signgen.bench.machine import machine_info
-from signgen.bench.results import BenchReport, RowResult
-from signgen.bench.search import KSearch, choose_k, trial
-from signgen.metrics import drift, flicker, hand_crop_ssim, limb_psnr, per_frame_ssim, ssim
-from signgen.render import Renderer, RenderOptions
-from signgen.report import STAGES, FrameTiming
-from signgen.synth.dataset import SynthClip, heldout_clip
+from .floor import measure_floor
+from .results import BenchReport, RowResult
+from .search import KSearch, choose_k, trial
 
 Progress = Callable[[str, int, int], None]
 """``(task, frames done, frames total)``, called after every frame."""
@@ -117,7 +118,7 @@ def score_row(
 
 
 def run_bench(config: BenchConfig, progress: Progress | None = None) -> BenchReport:
-    """Run every row of ``config`` (see `signgen.bench.config`) and return the report."""
+    """Run every row of ``config`` (see `samplers.config`) and return the report."""
     started = perf_counter()
     renderer = Renderer.from_checkpoint(
         config.checkpoint,

@@ -1,4 +1,4 @@
-"""What `signgen bench` measures: the run's settings and the rows it compares (frozen configs).
+"""What the sampler comparison measures: the run's settings and its rows (frozen configs).
 
 Every row renders the same held-out clip with the same network, so the figures differ only
 by how each frame's latent is produced (DESIGN.md section 6):
@@ -6,11 +6,11 @@ by how each frame's latent is produced (DESIGN.md section 6):
 - "50-step sampler": every frame cold, 50 Euler steps (the sampling budget of PIDM, CFLD and
   X-MDPT); expensive, so it may run on the first ``frames_50`` frames only;
 - RPFM cold start: every frame cold from the clip's one fixed noise with K steps, K the
-  smallest whose SSIM is within ``tolerance`` of the 50-step row (`signgen.bench.search`);
+  smallest whose SSIM is within ``tolerance`` of the 50-step row (`samplers.search`);
 - naive SDEdit warm start, the trained warm start (1 network evaluation per frame), the
   motion-adaptive warm start and deadline mode;
 - the floor: one network evaluation + one decode per frame, timed directly
-  (`signgen.bench.floor`).
+  (`samplers.floor`).
 """
 
 from __future__ import annotations

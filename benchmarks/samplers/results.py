@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from signgen.bench.search import KSearch, KTrial
 from signgen.errors import SigngenError
 from signgen.io.atomic import replace_via_temp
+
+from .search import KSearch, KTrial
 
 FORMAT = "signgen.bench/1"
 
@@ -27,7 +28,7 @@ class RowResult:
     ``flicker_ratio`` = flicker / the ground truth's; ``drift`` = mean SSIM of the first 50
     frames minus that of the last 50 (None under 100 frames). ``ssim_50`` is SSIM over the
     50-step row's frames (the like-for-like comparison), ``speedup`` the 50-step row's p50
-    over this p50. ``stage_ms``: mean ms per stage (pose, cond, sample, decode, encode).
+    over this p50. ``stage_ms``: mean ms per stage (pose, cond, sample, decode, compose, mux).
     ``timed_frames``: how many frames the latency figures are over (the interleaved timing
     runs, see `BenchConfig`).
     """
