@@ -70,7 +70,7 @@ class VideoWriter:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=self._log,
-                start_new_session=True,
+                process_group=0,
             )
         except (OSError, RuntimeError) as error:
             self._encoder = None
