@@ -41,7 +41,7 @@ def render_video(
     from signgen.io.image import read_image
     from signgen.render import Renderer, render_to_video
     from signgen.render.poses import check_poses, estimate_reference_pose
-    from signgen.render.real import PersonRenderer
+    from signgen.render.real import SMOOTHING, PersonRenderer
     from signgen.render.recipe import load_recipe
 
     if (poses is None) == (gloss is None):
@@ -57,7 +57,7 @@ def render_video(
     renderer = network if full_generation else PersonRenderer(network, size)
     image = read_image(Path(reference), size=renderer.size)
     reference_pose = None if full_generation else estimate_reference_pose(image)
-    options = load_recipe(checkpoint).options(seed=seed, smoothing="none")
+    options = load_recipe(checkpoint).options(seed=seed, smoothing=SMOOTHING)
     return render_to_video(
         renderer, image, sequence, options, out, reference_pose=reference_pose, size=size
     )

@@ -62,6 +62,7 @@ def bench_command(
     from signgen.cli.render import read_reference
     from signgen.io import read_poses
     from signgen.render.poses import check_poses
+    from signgen.render.real import SMOOTHING
     from signgen.render.recipe import load_recipe
 
     try:
@@ -70,7 +71,7 @@ def bench_command(
         if frames < 2:
             raise ConfigError(f"--frames must be at least 2, got {frames}")
         run = BenchRun(frames=frames)
-        options = load_recipe(checkpoint, sampler).options(smoothing="none")
+        options = load_recipe(checkpoint, sampler).options(smoothing=SMOOTHING)
         sequence = check_poses(read_poses(poses), poses)
         image, reference_pose = read_reference(reference, size)
         with console.status(f"timing {reference.name} at {size} px"):

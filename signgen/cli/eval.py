@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
@@ -164,8 +165,9 @@ def _eval_real(
 ) -> None:
     from signgen.realeval import evaluate_real
     from signgen.render import Renderer
-    from signgen.render.real import PersonRenderer
+    from signgen.render.real import SMOOTHING, PersonRenderer
 
+    options = dataclasses.replace(options, smoothing=SMOOTHING)  # as `signgen render` does
     try:
         if max_frames < 2:
             raise SigngenError(f"--max-frames must be at least 2, got {max_frames}")

@@ -357,7 +357,9 @@ def _progress(total: int) -> Iterator[Callable[[Frame], None]]:
 def _smoothing(name: str, full_generation: bool) -> str:
     if name != "auto":
         return name
-    return "savgol" if full_generation else "none"
+    from signgen.render.real import SMOOTHING
+
+    return "savgol" if full_generation else SMOOTHING
 
 
 def _method(name: str) -> Method:

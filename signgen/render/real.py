@@ -31,6 +31,9 @@ from signgen.timing import Clock, timed
 EASE_SECONDS = 0.5
 """The clip starts in the reference's own pose and eases into the sequence over this time."""
 MIN_FILL = 1e-3  # fill weight below which a pixel keeps the composite
+SMOOTHING = "none"
+"""The real-pixel path's pose filter: none. Parts stay still until their points move past
+the jitter threshold (`PersonScene`), and a smoothed track lags a real signer's own motion."""
 
 
 class PersonRenderer:
