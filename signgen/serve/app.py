@@ -23,11 +23,26 @@ from fastapi.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
 
 from signgen.errors import ConfigError, ImageError, PoseFileError, SigngenError
+from signgen.io.image import read_image
 from signgen.pose.sequence import PoseSequence
 from signgen.serve.images import decode_image
 from signgen.serve.live import LiveStream
-from signgen.serve.protocol import MAX_MESSAGE_BYTES, Clear, Gloss, Poses, Start, parse_message
-from signgen.serve.service import REFERENCES, LiveService, ServeConfig
+from signgen.serve.protocol import (
+    MAX_MESSAGE_BYTES,
+    Clear,
+    FrameSize,
+    Gloss,
+    Poses,
+    Start,
+    parse_message,
+)
+from signgen.serve.service import (
+    REFERENCES,
+    LiveService,
+    ServeConfig,
+    is_photo,
+    shipped_reference,
+)
 
 STATIC = Path(__file__).parent / "static"
 MAX_POSE_FILE_BYTES = 8 * 1024 * 1024
@@ -102,27 +117,31 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
         gloss: str | None = Form(None, max_length=500),
         language: str = Form("ase", max_length=8),
         seed: int = Form(0, ge=0, le=2**31 - 1),
+        size: FrameSize = Form(128),
+        full_generation: bool = Form(False),
     ) -> Response:
-        """Reference (upload or shipped name) + pose file or gloss text -> H.264 mp4."""
+        """Reference (upload or shipped name) + pose file or gloss text -> H.264 mp4 of
+        ``size`` px frames (a photo's own pixels moved; the synthetic signer, or any with
+        ``full_generation``, drawn whole by the model)."""
         if not allowed(_http_token(request)):
             return _error("a valid token is required", 401)
         live = state["service"]
         try:
             if (poses is None) == (gloss is None):
                 raise ConfigError("give either a poses file or gloss text (exactly one)")
+            name = None if reference is not None else reference_name or "synthetic"
             if reference is not None:
                 data = await _read_bounded(reference, MAX_MESSAGE_BYTES, "reference image")
-                image = await asyncio.to_thread(decode_image, data, live.size)
+                image = await asyncio.to_thread(decode_image, data, size)
             else:
-                image = await asyncio.to_thread(
-                    live.reference, Start(type="start", reference=reference_name or "synthetic")
-                )
+                image = await asyncio.to_thread(read_image, shipped_reference(name or ""), size)
             if poses is not None:
                 sequence = await _read_pose_upload(poses)
             else:
                 assert gloss is not None
                 sequence = await asyncio.to_thread(live.offline_poses, gloss, language)
-            video = await asyncio.to_thread(live.render_video, image, sequence, seed)
+            photo = is_photo(name, full_generation)
+            video = await asyncio.to_thread(live.render_video, image, sequence, seed, photo)
         except SigngenError as error:
             return _error(error.message, 400)
         return Response(video, media_type="video/mp4")
@@ -181,7 +200,7 @@ async def _handle(
         live.scheduler.add(client)
         client.tell(
             "ready",
-            size=live.size,
+            size=client.signer.size,
             fps=live.config.fps,
             format=message.format,
             language=client.signer.language,
@@ -200,7 +219,7 @@ async def _handle(
         language = message.language or signer.language
         poses, notes = await asyncio.to_thread(live.gloss_poses, signer, message.text, language)
     else:
-        poses = await asyncio.to_thread(live.pose_chunk, message)
+        poses = await asyncio.to_thread(live.pose_chunk, signer, message)
     added = signer.queue.append(poses)
     for note in notes:
         client.tell("warning", message=note)
