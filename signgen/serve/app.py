@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, File, Form, Request, UploadFile, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -117,7 +117,7 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
         gloss: str | None = Form(None, max_length=500),
         language: str = Form("ase", max_length=8),
         seed: int = Form(0, ge=0, le=2**31 - 1),
-        size: FrameSize = Form(128),
+        size: int = Form(128),
         full_generation: bool = Form(False),
     ) -> Response:
         """Reference (upload or shipped name) + pose file or gloss text -> H.264 mp4 of
@@ -129,6 +129,9 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
         try:
             if (poses is None) == (gloss is None):
                 raise ConfigError("give either a poses file or gloss text (exactly one)")
+            if size not in get_args(FrameSize):
+                sizes = " or ".join(str(s) for s in get_args(FrameSize))
+                raise ConfigError(f"size must be {sizes} px, got {size}")
             name = None if reference is not None else reference_name or "synthetic"
             if reference is not None:
                 data = await _read_bounded(reference, MAX_MESSAGE_BYTES, "reference image")
