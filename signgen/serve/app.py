@@ -120,9 +120,9 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
         size: int = Form(128),
         full_generation: bool = Form(False),
     ) -> Response:
-        """Reference (upload or shipped name) + pose file or gloss text -> H.264 mp4 of
-        ``size`` px frames (a photo's own pixels moved; the synthetic signer, or any with
-        ``full_generation``, drawn whole by the model)."""
+        """Reference (upload or shipped name) + pose file or gloss text -> H.264 mp4: a photo's
+        own pixels moved, in ``size`` px frames; the synthetic signer (or any reference with
+        ``full_generation``) drawn whole by the model at its own size."""
         if not allowed(_http_token(request)):
             return _error("a valid token is required", 401)
         live = state["service"]
@@ -133,11 +133,13 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
                 sizes = " or ".join(str(s) for s in get_args(FrameSize))
                 raise ConfigError(f"size must be {sizes} px, got {size}")
             name = None if reference is not None else reference_name or "synthetic"
+            frame_size = live.frame_size(name, full_generation, size)
             if reference is not None:
                 data = await _read_bounded(reference, MAX_MESSAGE_BYTES, "reference image")
-                image = await asyncio.to_thread(decode_image, data, size)
+                image = await asyncio.to_thread(decode_image, data, frame_size)
             else:
-                image = await asyncio.to_thread(read_image, shipped_reference(name or ""), size)
+                path = shipped_reference(name or "")
+                image = await asyncio.to_thread(read_image, path, frame_size)
             if poses is not None:
                 sequence = await _read_pose_upload(poses)
             else:

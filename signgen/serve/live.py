@@ -78,14 +78,12 @@ class Signer:
     def finish(self, drawn: Frame) -> Frame:
         """The frame to show (uint8 [size, size, 3]) from the network's frame ``drawn`` of the
         pose set by the last `window`: the photo composed into that pose with the network's
-        pixels only where the photo has none, or (no photo) the network's frame itself. Its
-        timing gains the compose time."""
+        pixels only where the photo has none, or (no photo: a stream at the network's size)
+        the network's frame itself. Its timing gains the compose time."""
+        if self.scene is None or self.previous is None:
+            return drawn
         start = perf_counter()
-        image = drawn.image
-        if self.scene is not None and self.previous is not None:
-            image = compose_frame(self.scene, self.previous.xy, self.previous.conf, image)
-        elif image.shape[0] != self.size:
-            image = cv2.resize(image, (self.size, self.size), interpolation=cv2.INTER_LINEAR)
+        image = compose_frame(self.scene, self.previous.xy, self.previous.conf, drawn.image)
         compose_ms = (perf_counter() - start) * 1000.0
         return Frame(drawn.index, image, replace(drawn.timing, compose_ms=compose_ms))
 

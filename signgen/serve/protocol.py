@@ -5,9 +5,9 @@ Every client message is one JSON text message with a ``type``:
 - ``start``: the reference signer, once per stream (a shipped ``reference`` by name, or an
   uploaded ``image`` as base64 PNG/JPEG), the frame ``format``, ``quality`` and ``size``
   (128 or 256 px), the sign ``language`` of later gloss text and the ``seed`` of the stream's
-  fixed noise. A photo is shown with its own pixels moved (the real-pixel path);
-  ``full_generation`` draws the whole frame with the model instead. A stream may start again
-  with another signer.
+  fixed noise. A photo is shown with its own pixels moved (the real-pixel path) in ``size``
+  px frames; the shipped synthetic signer, or any reference with ``full_generation``, is drawn
+  whole by the model at its own size. A stream may start again with another signer.
 - ``gloss``: gloss text, turned into poses through the lexicon and joined to what is queued.
 - ``poses``: pose frames (canonical 543 points as ``[x, y, confidence]`` in a ``width`` x
   ``height`` frame), fitted to the signer and joined to what is queued.

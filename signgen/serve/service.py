@@ -27,7 +27,7 @@ from signgen.render.options import RenderOptions
 from signgen.render.poses import default_reference_pose, prepare_poses, reference_framing
 from signgen.render.real import PersonClip, PersonRenderer, person_scene, photo_pose, rescale
 from signgen.render.recipe import load_recipe
-from signgen.render.renderer import ClipStream, DType, Frame, Renderer
+from signgen.render.renderer import ClipStream, DType, Renderer
 from signgen.serve.live import Signer
 from signgen.serve.protocol import Poses, Start
 from signgen.serve.queue import PoseFrame, PoseQueue
@@ -95,15 +95,21 @@ class LiveService:
         self.scheduler = Scheduler(self.renderer, config.fps, self.model_lock)
 
     def reference(self, start: Start) -> np.ndarray:
-        """The stream's reference image, uint8 [size, size, 3] (the stream's size), from a
+        """The stream's reference image, uint8 [S, S, 3] at the stream's frame size, from a
         shipped name or an upload."""
         from signgen.serve.images import decode_base64_image
 
         if (start.reference is None) == (start.image is None):
             raise ConfigError('give exactly one of "reference" (a shipped signer) or "image"')
+        size = self.frame_size(start.reference, start.full_generation, start.size)
         if start.image is not None:
-            return decode_base64_image(start.image, start.size)
-        return read_image(shipped_reference(start.reference or ""), start.size)
+            return decode_base64_image(start.image, size)
+        return read_image(shipped_reference(start.reference or ""), size)
+
+    def frame_size(self, reference: str | None, full_generation: bool, size: int) -> int:
+        """The frames' size: ``size`` for a photo (`is_photo`), the network's own size for
+        a signer it draws whole."""
+        return size if is_photo(reference, full_generation) else self.size
 
     def new_signer(self, image: np.ndarray, start: Start) -> Signer:
         """A stream's signer at rest, in its own pose: the reference prepared (a photo's own
@@ -142,7 +148,7 @@ class LiveService:
         return photo_pose(image) if photo else default_reference_pose(size)
 
     def _network_image(self, image: np.ndarray) -> np.ndarray:
-        """``image`` at the network's size."""
+        """``image`` (a photo at its stream's size) at the network's size."""
         if image.shape[0] == self.size:
             return image
         return cv2.resize(image, (self.size, self.size), interpolation=cv2.INTER_AREA)
@@ -189,9 +195,10 @@ class LiveService:
             )
 
     def render_video(self, image: np.ndarray, poses: PoseSequence, seed: int, photo: bool) -> bytes:
-        """Render ``poses`` with the reference ``image`` (uint8 [S, S, 3], S the video's size)
-        to H.264 mp4 bytes, one clip frame by frame between the live streams' ticks. A
-        ``photo`` goes through the real-pixel path (ImageError when it shows no person)."""
+        """Render ``poses`` with the reference ``image`` (uint8 [S, S, 3], S the video's size:
+        `frame_size`) to H.264 mp4 bytes, one clip frame by frame between the live streams'
+        ticks. A ``photo`` goes through the real-pixel path (ImageError when it shows no
+        person)."""
         limit = self.config.max_render_frames
         if poses.num_frames > limit:
             raise ConfigError(f"{poses.num_frames} frames is more than the {limit} frame limit")
@@ -211,7 +218,7 @@ class LiveService:
         else:
             options = self.recipe.options(seed=seed)
             with self.model_lock:
-                clip = self.renderer.render_clip(self._network_image(image), poses, options)
+                clip = self.renderer.render_clip(image, poses, options)
             network = clip
         with tempfile.TemporaryDirectory(prefix="signgen-serve-") as folder:
             writer = VideoWriter(Path(folder) / "render.mp4", clip.fps, size, size)
@@ -219,24 +226,14 @@ class LiveService:
                 while not network.state.finished:
                     with self.model_lock:
                         (drawn,) = self.renderer.render_step([network.state], [None])
-                    write_frame(clip, drawn, writer)
+                    if isinstance(clip, PersonClip):
+                        clip.finish(drawn, lambda _, image: writer.write(image))
+                    else:
+                        writer.write(drawn.image)
             except BaseException:
                 writer.abort()
                 raise
             return writer.close().path.read_bytes()
-
-
-def write_frame(clip: ClipStream | PersonClip, drawn: Frame, writer: VideoWriter) -> None:
-    """Put the network's frame ``drawn`` of ``clip`` into the video: composed into the photo
-    for a real-pixel clip, resized to the video's size otherwise."""
-    if isinstance(clip, PersonClip):
-        clip.finish(drawn, lambda _, image: writer.write(image))
-        return
-    size = writer.width
-    image = drawn.image
-    if image.shape[0] != size:
-        image = cv2.resize(image, (size, size), interpolation=cv2.INTER_LINEAR)
-    writer.write(image)
 
 
 def is_photo(reference: str | None, full_generation: bool) -> bool:
