@@ -30,7 +30,7 @@ def test_ray_engine_renders_what_the_local_engine_renders(
     manifest.write_text("".join(json.dumps(row) + "\n" for row in ROWS))
     # fp32: the two engines batch clips differently; in fp32 that changes no pixel level.
     fixed = ["--checkpoint", str(tiny_checkpoint), "--device", "cpu", "--dtype", "fp32",
-             "--threads", "1", "--batch-size", "2"]  # fmt: skip
+             "--threads", "1", "--batch-size", "2", "--full-generation"]  # fmt: skip
     local, remote = tmp_path / "local", tmp_path / "ray"
     assert runner.invoke(app, ["batch", str(manifest), "--out", str(local), *fixed]).exit_code == 1
     try:

@@ -26,7 +26,9 @@ def _manifest(folder: Path, rows: list[dict[str, Any]], name: str = "clips.jsonl
 
 
 def _batch(checkpoint: Path, manifest: Path, out: Path, *args: str) -> Result:
-    fixed = ["--checkpoint", str(checkpoint), "--device", "cpu", "--threads", "1"]
+    # The whole frame drawn by the tiny model: these tests are about the batch itself.
+    fixed = ["--checkpoint", str(checkpoint), "--device", "cpu", "--threads", "1",
+             "--full-generation"]  # fmt: skip
     return runner.invoke(app_(), ["batch", str(manifest), "--out", str(out), *fixed, *args])
 
 
@@ -153,7 +155,8 @@ def test_a_batch_of_one_signer_loads_the_model_and_reference_once(
             for i in range(4)]  # fmt: skip
     rows.append({"id": "other", "reference": "synth.png", "poses": "short_b.pose"})
     manifest = load_manifest(_manifest(batch_inputs, rows, "one_signer.jsonl"), tmp_path)
-    engine = LocalEngine(RendererSettings(tiny_checkpoint, "cpu", "bf16", 1, batch_size=2))
+    settings = RendererSettings(tiny_checkpoint, "cpu", "bf16", 1, 2, full_generation=True)
+    engine = LocalEngine(settings)
     outcomes = engine.run(manifest.jobs)
     assert sorted(o.id or "" for o in outcomes) == [*(f"clip{i}" for i in range(4)), "other"]
     assert all(o.status == "rendered" and o.frames == 10 for o in outcomes)

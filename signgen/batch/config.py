@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from signgen.errors import ConfigError
+from signgen.render.real import check_output_size
 
 Engine = Literal["local", "ray"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
@@ -18,6 +19,10 @@ class RendererSettings:
 
     batch_size: clips whose frames go through the network together (cross-clip batching).
     threads:    torch CPU threads per worker (None: torch's default).
+    size:       frame size of the videos: the real-pixel path composes each reference's own
+                pixels at this size (the network fills in at its own size).
+    full_generation: draw whole frames with the network at its own size instead (the
+                synthetic look; ``size`` is then unused).
     """
 
     checkpoint: Path
@@ -25,8 +30,12 @@ class RendererSettings:
     dtype: str = "auto"
     threads: int | None = None
     batch_size: int = 4
+    size: int = 256
+    full_generation: bool = False
 
     def __post_init__(self) -> None:
+        if not self.full_generation:
+            check_output_size(self.size)
         if self.batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {self.batch_size}")
         if self.threads is not None and self.threads < 1:

@@ -23,9 +23,11 @@ from signgen.batch.manifest import ClipJob
 from signgen.batch.report import ClipOutcome
 from signgen.batch.state import batch_meta, clear_half_done, previous_renders
 from signgen.errors import SigngenError
-from signgen.render import ClipStream, Renderer
+from signgen.render import ClipStream, Frame, Renderer
 from signgen.render.multi import MultiClipLoop
 from signgen.render.output import run_meta
+from signgen.render.real import PersonClip, PersonRenderer
+from signgen.render.renderer import Sink
 from signgen.report import FrameTiming, LatencyReport, write_report
 from signgen.video import VideoWriter
 
@@ -58,7 +60,7 @@ class _Active:
     """A clip in flight: its stream, its open video and the timings so far."""
 
     job: ClipJob
-    stream: ClipStream
+    stream: ClipStream | PersonClip
     writer: VideoWriter
     started: float
     renders: int
@@ -73,24 +75,49 @@ class _Active:
             except SigngenError as error:
                 self.error = error
 
+    @property
+    def sink(self) -> Sink | None:
+        """Where the network step puts its images: the video of a full-generation clip; none
+        for a real clip (its frames are composed first, in `output`)."""
+        return self.write if isinstance(self.stream, ClipStream) else None
+
+    @property
+    def network(self) -> ClipStream:
+        """What the network renders: the clip itself, or the network part of a real clip."""
+        return self.stream if isinstance(self.stream, ClipStream) else self.stream.network
+
+    def output(self, drawn: Frame) -> Frame:
+        """The clip's frame from the network's: a real clip composes and writes it here (a
+        full-generation clip was written by the network step through `write`)."""
+        if isinstance(self.stream, ClipStream):
+            return drawn
+        return self.stream.finish(drawn, self.write)
+
 
 class LocalEngine:
-    """A renderer loaded once and the loop that renders clips through it."""
+    """A renderer loaded once and the loop that renders clips through it.
+
+    Real-pixel clips (`PersonRenderer`) batch their network part like any clip; each frame is
+    then composed at the output size on the CPU, one clip at a time.
+    """
 
     def __init__(self, settings: RendererSettings) -> None:
         self.settings = settings
-        self.renderer = Renderer.from_checkpoint(
+        self.network = Renderer.from_checkpoint(
             settings.checkpoint,
             device=settings.device,
             dtype=settings.dtype,  # type: ignore[arg-type]  # checked by from_checkpoint
             threads=settings.threads,
         )
+        self.renderer: Renderer | PersonRenderer = self.network
+        if not settings.full_generation:
+            self.renderer = PersonRenderer(self.network, settings.size)
         self.inputs = ClipInputs(self.renderer)
 
     def run(self, jobs: Sequence[ClipJob], events: BatchEvents | None = None) -> list[ClipOutcome]:
         """Render ``jobs`` (none of them done yet); one outcome per job, in the order they end."""
         events = events or NoEvents()
-        loop: MultiClipLoop[str] = MultiClipLoop(self.renderer, self.settings.batch_size)
+        loop: MultiClipLoop[str] = MultiClipLoop(self.network, self.settings.batch_size)
         active: dict[str, _Active] = {}
         outcomes: list[ClipOutcome] = []
 
@@ -103,13 +130,13 @@ class LocalEngine:
             while True:
                 for clip in self._admit(pending, loop.free, end):
                     active[clip.job.id] = clip
-                    loop.add(clip.job.id, clip.stream, clip.write)
+                    loop.add(clip.job.id, clip.network, clip.sink)
                     events.started(clip.job, clip.stream.num_frames)
                 if not len(loop):
                     return outcomes
                 for item in loop.step():
                     clip = active[item.key]
-                    clip.timings.append(item.frame.timing)
+                    clip.timings.append(clip.output(item.frame).timing)
                     events.rendered(clip.job, 1)
                     if clip.error is not None or item.last:
                         loop.remove(item.key)
@@ -138,7 +165,7 @@ class LocalEngine:
         clear_half_done(job)
         try:
             stream = self.inputs.prepare(job)
-            size = self.renderer.size
+            size = self.inputs.size
             writer = VideoWriter(job.output, stream.fps, size, size)
         except Exception as error:  # noqa: BLE001  # one bad clip must not stop the batch
             return _failed(job, error, perf_counter() - started)

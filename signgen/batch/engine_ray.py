@@ -10,6 +10,7 @@ collects the outcomes. Ray is imported here only, so ``import signgen`` stays li
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Sequence
@@ -88,9 +89,7 @@ def _actors(ray: Any, config: BatchConfig) -> list[Any]:
     available = int(resources.get("GPU", 0)) if gpu else int(resources.get("CPU", 1)) // threads
     count = config.workers or max(1, available)
     worker = ray.remote(num_cpus=0 if gpu else threads, num_gpus=1 if gpu else 0)(BatchWorker)
-    pinned = RendererSettings(
-        settings.checkpoint, device, settings.dtype, threads, settings.batch_size
-    )
+    pinned = dataclasses.replace(settings, device=device, threads=threads)
     return [worker.remote(pinned) for _ in range(count)]
 
 

@@ -1,53 +1,98 @@
-"""A clip's inputs: the reference (read and encoded once per image) and its pose sequence."""
+"""A clip's inputs: the reference (read and prepared once per image) and its pose sequence.
+
+A reference is prepared for the renderer it goes to: for the real-pixel path
+(`PersonRenderer`) its own pose (sidecar NAME.pose.json or MediaPipe) and person mask, found
+once; for full generation its encoding. A reference that fails (no person in it, not an image)
+fails every clip that uses it with the same one-line error, without being tried again.
+"""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from signgen.batch.manifest import ClipJob
+from signgen.errors import SigngenError
 from signgen.gloss import Lexicon, glosses_to_poses
 from signgen.io import read_poses
 from signgen.io.image import read_image
 from signgen.model import ReferenceCache
+from signgen.person.segment import person_mask
 from signgen.pose.filters import resample
 from signgen.pose.sequence import PoseSequence
 from signgen.render import ClipStream, Renderer
 from signgen.render.poses import check_poses
+from signgen.render.real import PersonClip, PersonRenderer, photo_pose
 
 # Gloss text is composed at this rate when its row sets no fps (the render command's rate).
 GLOSS_FPS = 25.0
 
 
+@dataclass(frozen=True, eq=False)
+class Reference:
+    """A reference image ready for its renderer: uint8 [S, S, 3] at the renderer's size and,
+    for full generation, its encoding (``cache``); for the real-pixel path, its own pose and
+    float32 [S, S] person mask."""
+
+    image: np.ndarray
+    cache: ReferenceCache | None = None
+    pose: PoseSequence | None = None
+    person: np.ndarray | None = None
+
+
 class ClipInputs:
     """Reads clip inputs for one renderer; a reference image used by several clips is read
-    and encoded once (a news day has a handful of signers and hundreds of clips)."""
+    and prepared once (a news day has a handful of signers and hundreds of clips)."""
 
-    def __init__(self, renderer: Renderer) -> None:
+    def __init__(self, renderer: Renderer | PersonRenderer) -> None:
         self.renderer = renderer
-        self._references: dict[Path, tuple[np.ndarray, ReferenceCache]] = {}
+        self._references: dict[Path, Reference | SigngenError] = {}
         self._lexicon: Lexicon | None = None
 
-    def prepare(self, job: ClipJob) -> ClipStream:
+    @property
+    def size(self) -> int:
+        """Frame size of the videos (px a side)."""
+        return self.renderer.size
+
+    def prepare(self, job: ClipJob) -> ClipStream | PersonClip:
         """The clip ready for the frame loop; raises a SigngenError naming the bad input."""
-        image, cache = self.reference(job.reference)
+        reference = self.reference(job.reference)
         poses = self.poses(job)
-        return self.renderer.render_clip(image, poses, job.options, reference_cache=cache)
+        if isinstance(self.renderer, PersonRenderer):
+            return self.renderer.render_clip(
+                reference.image, poses, job.options, reference_pose=reference.pose,
+                person=reference.person,
+            )  # fmt: skip
+        return self.renderer.render_clip(
+            reference.image, poses, job.options, reference_cache=reference.cache
+        )
 
     @property
     def references_encoded(self) -> int:
-        """Distinct reference images read and encoded so far."""
+        """Distinct reference images read and prepared so far."""
         return len(self._references)
 
-    def reference(self, path: Path) -> tuple[np.ndarray, ReferenceCache]:
-        """uint8 [S, S, 3] reference and its encoding (cached per resolved path)."""
+    def reference(self, path: Path) -> Reference:
+        """The reference at ``path``, prepared once per resolved path (a failure too)."""
         key = path.resolve()
         if key not in self._references:
-            image = read_image(path, size=self.renderer.size)
-            self._references[key] = (image, self.renderer.encode_reference(image))
-        return self._references[key]
+            try:
+                self._references[key] = self._read(path)
+            except SigngenError as error:
+                self._references[key] = error
+        found = self._references[key]
+        if isinstance(found, SigngenError):
+            raise found
+        return found
+
+    def _read(self, path: Path) -> Reference:
+        image = read_image(path, size=self.size)
+        if isinstance(self.renderer, PersonRenderer):
+            return Reference(image, pose=photo_pose(image, path), person=person_mask(image))
+        return Reference(image, cache=self.renderer.encode_reference(image))
 
     def poses(self, job: ClipJob) -> PoseSequence:
         """The row's pose file (resampled to its fps, if set) or its gloss text as poses."""

@@ -56,29 +56,53 @@ def batch_command(
     workers: Annotated[
         int | None, typer.Option(help="Ray: actors, each holding one model (default: per CPU).")
     ] = None,
+    size: Annotated[int, typer.Option(help="Output frame size in px (square).")] = 256,
+    full_generation: Annotated[
+        bool,
+        typer.Option(
+            help="Draw the whole frame with the model instead of moving each reference's own "
+            "pixels (the synthetic look, at the model's size).",
+        ),
+    ] = False,
+    sampler: Annotated[
+        Path | None,
+        typer.Option(help="Sampling recipe (JSON) instead of the checkpoint's own sampler.json."),
+    ] = None,
 ) -> None:
     """Render many clips from a manifest; a rerun skips the clips already done.
 
     Each row: id, reference (image), poses (file) or gloss (text), and optionally output,
     fps, seed, steps, t0, language. Paths are relative to the manifest's folder.
 
+    Each reference's own pixels are moved into the poses at --size (its pose is read from a
+    sidecar NAME.pose.json beside it, or found by MediaPipe, once per reference); the model
+    draws only what the photo does not show. How frames are sampled comes from the
+    checkpoint's sampler.json, or from --sampler FILE.json.
+
     Example: signgen batch news.jsonl --out renders/ --batch-size 8
     """
     from signgen.batch import BatchConfig, RendererSettings, load_manifest, run_batch
+    from signgen.render.recipe import load_recipe
 
     try:
         check_output_folder(out, "--out")
+        settings = RendererSettings(
+            checkpoint, device, dtype, threads, batch_size, size, full_generation
+        )
+        # The real-pixel path moves with the poses as they are (as `signgen render` does).
+        smoothing = "savgol" if full_generation else "none"
+        defaults = load_recipe(checkpoint, sampler).options(smoothing=smoothing)
         config = BatchConfig(
             manifest=manifest,
             out=out,
-            renderer=RendererSettings(checkpoint, device, dtype, threads, batch_size),
+            renderer=settings,
             engine=engine,  # type: ignore[arg-type]  # validated by BatchConfig
             strict=strict,
             address=address,
             cpus=cpus,
             workers=workers,
         )
-        loaded = load_manifest(config.manifest, config.out)
+        loaded = load_manifest(config.manifest, config.out, defaults)
         if not strict:
             for problem in loaded.problems:
                 console.print(

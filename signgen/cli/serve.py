@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,14 +35,22 @@ def serve_command(
         str, typer.Option(help="auto (bf16 where the hardware runs it natively), bf16 or fp32.")
     ] = "auto",
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads.")] = None,
+    sampler: Annotated[
+        Path | None,
+        typer.Option(help="Sampling recipe (JSON) instead of the checkpoint's own sampler.json."),
+    ] = None,
 ) -> None:
     """Serve live rendering: a browser page at /, a WebSocket stream at /stream, POST /render
     (reference + poses or gloss -> mp4) and GET /health.
+
+    A photo of a person is shown with its own pixels moved into the poses (the model draws
+    only what the photo does not show); a stream picks 128 or 256 px frames.
 
     Example: signgen serve --port 8000   (then open http://127.0.0.1:8000/)
     """
     import uvicorn
 
+    from signgen.render.recipe import load_recipe
     from signgen.serve import ServeConfig, create_app
 
     try:
@@ -55,9 +64,11 @@ def serve_command(
             fps=fps,
             max_streams=max_streams,
             token=token,
+            sampler=sampler,
         )
         if not (checkpoint / "config.json").is_file():
             raise ConfigError("no checkpoint here (config.json is missing)", path=checkpoint)
+        load_recipe(checkpoint, sampler)  # a bad recipe is one line now, not a failed start
     except SigngenError as error:
         fail(error)
         return

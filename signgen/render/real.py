@@ -19,12 +19,13 @@ import numpy as np
 import torch
 
 from signgen.errors import ImageError
+from signgen.io import read_canonical
 from signgen.person.compose import Composite, PersonScene
 from signgen.person.segment import person_mask
 from signgen.pose.layouts import LEFT_HAND, LEFT_WRIST, RIGHT_HAND, RIGHT_WRIST
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
-from signgen.render.poses import prepare_poses
+from signgen.render.poses import estimate_reference_pose, frame_reference_pose, prepare_poses
 from signgen.render.renderer import ClipStream, Frame, Renderer, Sink
 from signgen.timing import Clock, timed
 
@@ -40,8 +41,7 @@ class PersonRenderer:
     """A loaded flow model (`Renderer`) used at any output size through the real-pixel path."""
 
     def __init__(self, renderer: Renderer, size: int) -> None:
-        if not 64 <= size <= 1024 or size % 8:
-            raise ImageError(f"the output size must be a multiple of 8 in 64..1024, got {size}")
+        check_output_size(size)
         self.network = renderer
         self.size = size
 
@@ -84,12 +84,7 @@ class PersonRenderer:
         prepared = prepare_poses(poses, size, reference_pose, options, anchor="first")
         if ease_seconds > 0:
             prepared = ease_in(prepared, reference_pose, ease_seconds)
-        scene = PersonScene(
-            reference,
-            reference_pose.xy[0],
-            reference_pose.conf[0],
-            person_mask(reference) if person is None else person,
-        )
+        scene = person_scene(reference, reference_pose, person)
         stream = self._network_clip(reference, prepared, reference_pose, options)
         return PersonClip(scene, prepared, stream, clock, clock.now_ms() - start)
 
@@ -139,20 +134,66 @@ class PersonClip:
 
     def frames(self, sink: Sink | None = None) -> Iterator[Frame]:
         """Render the frames one by one (call once per clip)."""
-        clock = self.clock
         for drawn in self.network.frames():
-            index = drawn.index
-            with timed(clock) as compose_lap:
-                composite = self.scene.compose(self.poses.xy[index], self.poses.conf[index])
-                image = blend_fill(composite, drawn.image)
-            with timed(clock) as mux_lap:
-                if sink is not None:
-                    sink(index, image)
-            timing = dataclasses.replace(drawn.timing, compose_ms=compose_lap.ms, mux_ms=mux_lap.ms)
-            yield Frame(index, image, timing)
+            yield self.finish(drawn, sink)
+
+    def finish(self, drawn: Frame, sink: Sink | None = None) -> Frame:
+        """The output frame for the network's frame ``drawn`` (from `frames`, or from this
+        clip's ``network`` stream stepped in a batch with other clips): the reference composed
+        into the frame's pose, the network's pixels where it has none; passed to ``sink``."""
+        index = drawn.index
+        with timed(self.clock) as compose_lap:
+            image = compose_frame(
+                self.scene, self.poses.xy[index], self.poses.conf[index], drawn.image
+            )
+        with timed(self.clock) as mux_lap:
+            if sink is not None:
+                sink(index, image)
+        timing = dataclasses.replace(drawn.timing, compose_ms=compose_lap.ms, mux_ms=mux_lap.ms)
+        return Frame(index, image, timing)
 
     def __iter__(self) -> Iterator[Frame]:
         return self.frames()
+
+
+def check_output_size(size: int) -> None:
+    """Raise ImageError unless ``size`` is an output size the real-pixel path renders."""
+    if not 64 <= size <= 1024 or size % 8:
+        raise ImageError(f"the output size must be a multiple of 8 in 64..1024, got {size}")
+
+
+def person_scene(
+    reference: np.ndarray, reference_pose: PoseSequence, person: np.ndarray | None = None
+) -> PersonScene:
+    """The reference (uint8 [S, S, 3]) split into parts at its own pose (first frame, its
+    pixels); ``person``: float32 [S, S] mask (`person_mask` when None)."""
+    mask = person_mask(reference) if person is None else person
+    return PersonScene(reference, reference_pose.xy[0], reference_pose.conf[0], mask)
+
+
+def compose_frame(
+    scene: PersonScene, xy: np.ndarray, conf: np.ndarray, generated: np.ndarray
+) -> np.ndarray:
+    """uint8 [S, S, 3]: the scene moved to the pose ``xy`` [K, 2] / ``conf`` [K] (canonical,
+    scene pixels), the network's frame ``generated`` (any size) where no reference pixel is."""
+    return blend_fill(scene.compose(xy, conf), generated)
+
+
+def photo_pose(image: np.ndarray, path: Path | None = None) -> PoseSequence:
+    """A reference photo's own pose in ``image``'s frame (uint8 [S, S, 3], `read_image`
+    framing): from its sidecar NAME.pose.json beside ``path`` when there is one, else found
+    by MediaPipe. Raises ImageError naming ``path`` when no person is found."""
+    size = image.shape[0]
+    if path is not None:
+        sidecar = path.with_name(path.stem + ".pose.json")
+        if sidecar.is_file():
+            return frame_reference_pose(read_canonical(sidecar), size)
+    try:
+        return estimate_reference_pose(image)
+    except ImageError as error:
+        if path is None:
+            raise
+        raise ImageError(error.message.removesuffix(" in the reference image"), path=path) from None
 
 
 def blend_fill(composite: Composite, generated: np.ndarray) -> np.ndarray:

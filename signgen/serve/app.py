@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, File, Form, Request, UploadFile, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -23,11 +23,26 @@ from fastapi.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
 
 from signgen.errors import ConfigError, ImageError, PoseFileError, SigngenError
+from signgen.io.image import read_image
 from signgen.pose.sequence import PoseSequence
 from signgen.serve.images import decode_image
 from signgen.serve.live import LiveStream
-from signgen.serve.protocol import MAX_MESSAGE_BYTES, Clear, Gloss, Poses, Start, parse_message
-from signgen.serve.service import REFERENCES, LiveService, ServeConfig
+from signgen.serve.protocol import (
+    MAX_MESSAGE_BYTES,
+    Clear,
+    FrameSize,
+    Gloss,
+    Poses,
+    Start,
+    parse_message,
+)
+from signgen.serve.service import (
+    REFERENCES,
+    LiveService,
+    ServeConfig,
+    is_photo,
+    shipped_reference,
+)
 
 STATIC = Path(__file__).parent / "static"
 MAX_POSE_FILE_BYTES = 8 * 1024 * 1024
@@ -102,27 +117,36 @@ def create_app(config: ServeConfig, service: LiveService | None = None) -> FastA
         gloss: str | None = Form(None, max_length=500),
         language: str = Form("ase", max_length=8),
         seed: int = Form(0, ge=0, le=2**31 - 1),
+        size: int = Form(128),
+        full_generation: bool = Form(False),
     ) -> Response:
-        """Reference (upload or shipped name) + pose file or gloss text -> H.264 mp4."""
+        """Reference (upload or shipped name) + pose file or gloss text -> H.264 mp4: a photo's
+        own pixels moved, in ``size`` px frames; the synthetic signer (or any reference with
+        ``full_generation``) drawn whole by the model at its own size."""
         if not allowed(_http_token(request)):
             return _error("a valid token is required", 401)
         live = state["service"]
         try:
             if (poses is None) == (gloss is None):
                 raise ConfigError("give either a poses file or gloss text (exactly one)")
+            if size not in get_args(FrameSize):
+                sizes = " or ".join(str(s) for s in get_args(FrameSize))
+                raise ConfigError(f"size must be {sizes} px, got {size}")
+            name = None if reference is not None else reference_name or "synthetic"
+            frame_size = live.frame_size(name, full_generation, size)
             if reference is not None:
                 data = await _read_bounded(reference, MAX_MESSAGE_BYTES, "reference image")
-                image = await asyncio.to_thread(decode_image, data, live.size)
+                image = await asyncio.to_thread(decode_image, data, frame_size)
             else:
-                image = await asyncio.to_thread(
-                    live.reference, Start(type="start", reference=reference_name or "synthetic")
-                )
+                path = shipped_reference(name or "")
+                image = await asyncio.to_thread(read_image, path, frame_size)
             if poses is not None:
                 sequence = await _read_pose_upload(poses)
             else:
                 assert gloss is not None
                 sequence = await asyncio.to_thread(live.offline_poses, gloss, language)
-            video = await asyncio.to_thread(live.render_video, image, sequence, seed)
+            photo = is_photo(name, full_generation)
+            video = await asyncio.to_thread(live.render_video, image, sequence, seed, photo)
         except SigngenError as error:
             return _error(error.message, 400)
         return Response(video, media_type="video/mp4")
@@ -181,7 +205,7 @@ async def _handle(
         live.scheduler.add(client)
         client.tell(
             "ready",
-            size=live.size,
+            size=client.signer.size,
             fps=live.config.fps,
             format=message.format,
             language=client.signer.language,
@@ -200,7 +224,7 @@ async def _handle(
         language = message.language or signer.language
         poses, notes = await asyncio.to_thread(live.gloss_poses, signer, message.text, language)
     else:
-        poses = await asyncio.to_thread(live.pose_chunk, message)
+        poses = await asyncio.to_thread(live.pose_chunk, signer, message)
     added = signer.queue.append(poses)
     for note in notes:
         client.tell("warning", message=note)

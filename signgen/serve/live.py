@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from time import perf_counter
 from typing import Any, Literal
 
 import cv2
 import numpy as np
 
+from signgen.person.compose import PersonScene
 from signgen.pose.sequence import PoseSequence
+from signgen.render.real import compose_frame, rescale
 from signgen.render.renderer import ClipState, Frame
 from signgen.serve.queue import PoseFrame, PoseQueue
 
@@ -29,12 +32,17 @@ dropped, a client that never reads must not grow the server's memory."""
 
 @dataclass(eq=False)
 class Signer:
-    """What the scheduler renders for a stream: the clip state (reference cache, fixed noise,
-    previous latent) and the poses to show. Replaced whole when the stream starts again."""
+    """What the scheduler renders for a stream: the network's clip state (reference cache,
+    fixed noise, previous latent, at the network's size), the poses to show (in the stream's
+    frame of ``size`` px) and, for a photo, its parts (``scene``: the real-pixel path, the
+    network fills in only what the photo does not show). Replaced whole when the stream
+    starts again."""
 
     state: ClipState
     queue: PoseQueue
-    like: PoseSequence  # a one-frame sequence in the render frame: the layout, size and fps
+    like: PoseSequence  # the signer's rest pose in the stream's frame: layout, size and fps
+    network_size: int
+    scene: PersonScene | None
     format: FrameFormat
     quality: int
     shoulder_width: float
@@ -48,17 +56,36 @@ class Signer:
         """Set the clip state up for this tick's frame, ``advance`` frames of the pose clock on.
 
         The state's poses become [previous, now] with ``index`` 1 (or [now] with ``index`` 0
-        for the stream's first frame, a cold start): `Renderer.render_step` reads only these.
+        for the stream's first frame, a cold start), in the network's frame:
+        `Renderer.render_step` reads only these.
         """
         now = self.queue.advance(advance)
         self.gloss = now.gloss
         frames = [now] if self.previous is None else [self.previous, now]
         xy = np.stack([f.xy for f in frames])
         conf = np.stack([f.conf for f in frames])
-        self.state.poses = self.like.replace(xy=xy, conf=conf, glosses=())
+        shown = self.like.replace(xy=xy, conf=conf, glosses=())
+        self.state.poses = rescale(shown, self.network_size)
         self.state.index = len(frames) - 1
         self.previous = now
         return self.state
+
+    @property
+    def size(self) -> int:
+        """The stream's frame size (px a side)."""
+        return self.like.width
+
+    def finish(self, drawn: Frame) -> Frame:
+        """The frame to show (uint8 [size, size, 3]) from the network's frame ``drawn`` of the
+        pose set by the last `window`: the photo composed into that pose with the network's
+        pixels only where the photo has none, or (no photo: a stream at the network's size)
+        the network's frame itself. Its timing gains the compose time."""
+        if self.scene is None or self.previous is None:
+            return drawn
+        start = perf_counter()
+        image = compose_frame(self.scene, self.previous.xy, self.previous.conf, drawn.image)
+        compose_ms = (perf_counter() - start) * 1000.0
+        return Frame(drawn.index, image, replace(drawn.timing, compose_ms=compose_ms))
 
     def encode(self, image: np.ndarray) -> bytes:
         """uint8 [S, S, 3] RGB -> JPEG or WebP bytes."""
@@ -75,7 +102,8 @@ class Signer:
 def frame_message(
     signer: Signer, frame: Frame, data: bytes, due_ms: float, latency_ms: float, batch: int
 ) -> dict[str, Any]:
-    """The ``frame`` message for a rendered, encoded frame (``dropped`` is set when sent)."""
+    """The ``frame`` message for a rendered, encoded frame (``dropped`` is set when sent);
+    ``render_ms`` counts the network's batched step and this stream's compose."""
     return {
         "type": "frame",
         "index": signer.rendered,

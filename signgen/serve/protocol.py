@@ -3,9 +3,11 @@
 Every client message is one JSON text message with a ``type``:
 
 - ``start``: the reference signer, once per stream (a shipped ``reference`` by name, or an
-  uploaded ``image`` as base64 PNG/JPEG), the frame ``format`` and ``quality``, the sign
-  ``language`` of later gloss text and the ``seed`` of the stream's fixed noise. A stream may
-  start again with another signer.
+  uploaded ``image`` as base64 PNG/JPEG), the frame ``format``, ``quality`` and ``size``
+  (128 or 256 px), the sign ``language`` of later gloss text and the ``seed`` of the stream's
+  fixed noise. A photo is shown with its own pixels moved (the real-pixel path) in ``size``
+  px frames; the shipped synthetic signer, or any reference with ``full_generation``, is drawn
+  whole by the model at its own size. A stream may start again with another signer.
 - ``gloss``: gloss text, turned into poses through the lexicon and joined to what is queued.
 - ``poses``: pose frames (canonical 543 points as ``[x, y, confidence]`` in a ``width`` x
   ``height`` frame), fitted to the signer and joined to what is queued.
@@ -34,6 +36,11 @@ MAX_POSE_FRAMES = 250
 POINTS = CANONICAL.num_points
 
 
+FrameSize = Literal[128, 256]
+"""Frame sizes a stream may ask for (px a side). 128 is the live default: on a CPU a 256 px
+photo stream costs about twice the compose time per frame (see the page and the README)."""
+
+
 class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,6 +51,8 @@ class Start(_Message):
     image: str | None = Field(default=None, max_length=MAX_MESSAGE_BYTES)
     format: Literal["jpeg", "webp"] = "jpeg"
     quality: int = Field(default=85, ge=10, le=100)
+    size: FrameSize = 128
+    full_generation: bool = False
     language: str = Field(default="ase", min_length=2, max_length=8)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 

@@ -101,7 +101,8 @@ class Scheduler:
             raise
         self.stats.last_step_ms = (time.monotonic() - started) * 1000.0
         self.stats.ticks += 1
-        for (stream, _), signer, frame in zip(ready, signers, frames, strict=True):
+        for (stream, _), signer, drawn in zip(ready, signers, frames, strict=True):
+            frame = signer.finish(drawn)  # outside the model lock: offline renders go on
             data = signer.encode(frame.image)
             latency = (time.monotonic() - due) * 1000.0
             stream.offer_frame(

@@ -13,17 +13,21 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from signgen.errors import ConfigError, GlossError
 from signgen.gloss import FingerspellingWarning, GlossConfig, Lexicon, glosses_to_poses
 from signgen.gloss.text import check_language
 from signgen.io.image import read_image
+from signgen.person.segment import person_mask
 from signgen.pose.layouts import CANONICAL
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
 from signgen.render.poses import default_reference_pose, prepare_poses, reference_framing
-from signgen.render.renderer import DType, Renderer
+from signgen.render.real import PersonClip, PersonRenderer, person_scene, photo_pose, rescale
+from signgen.render.recipe import load_recipe
+from signgen.render.renderer import ClipStream, DType, Renderer
 from signgen.serve.live import Signer
 from signgen.serve.protocol import Poses, Start
 from signgen.serve.queue import PoseFrame, PoseQueue
@@ -37,6 +41,9 @@ REFERENCES = {
     "signer": REPO / "examples" / "signer.png",
 }
 """The shipped reference signers a client may pick by name."""
+SYNTHETIC = frozenset({"synthetic"})
+"""Shipped signers of the synthetic world the model was trained on: drawn whole by the model.
+Every other reference (the shipped photo, an upload) is a photo: its own pixels are moved."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,8 @@ class ServeConfig:
     fps: the frame clock of every stream. max_streams: open streams at most. token: when set,
     every stream and offline render must present it. max_queue_s: seconds of poses a stream
     may have waiting. messages_per_s: a stream's message rate limit (bursts of twice that).
-    max_render_frames: longest offline render.
+    max_render_frames: longest offline render. sampler: a sampling recipe (JSON) instead of
+    the checkpoint's own sampler.json.
     """
 
     checkpoint: Path = DEFAULT_CHECKPOINT
@@ -60,6 +68,7 @@ class ServeConfig:
     messages_per_s: float = 20.0
     max_render_frames: int = 750
     lexicon: Path | None = None
+    sampler: Path | None = None
 
     def __post_init__(self) -> None:
         if not 1.0 <= self.fps <= 60.0:
@@ -71,40 +80,47 @@ class ServeConfig:
 
 
 class LiveService:
-    """The model, the lexicon and the scheduler of a running server."""
+    """The model, the sampling recipe, the lexicon and the scheduler of a running server."""
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
+        self.recipe = load_recipe(config.checkpoint, config.sampler)
         self.renderer = Renderer.from_checkpoint(
             config.checkpoint, device=config.device, dtype=config.dtype, threads=config.threads
         )
         self.lexicon = Lexicon.load(config.lexicon) if config.lexicon else Lexicon.default()
         self.size = self.renderer.size
-        self.rest = default_reference_pose(self.size).replace(fps=config.fps)
         self.model_lock = threading.Lock()
         self._gloss_lock = threading.Lock()  # warnings capture is process-wide state
         self.scheduler = Scheduler(self.renderer, config.fps, self.model_lock)
 
     def reference(self, start: Start) -> np.ndarray:
-        """The stream's reference image, uint8 [S, S, 3], from a shipped name or an upload."""
+        """The stream's reference image, uint8 [S, S, 3] at the stream's frame size, from a
+        shipped name or an upload."""
         from signgen.serve.images import decode_base64_image
 
         if (start.reference is None) == (start.image is None):
             raise ConfigError('give exactly one of "reference" (a shipped signer) or "image"')
+        size = self.frame_size(start.reference, start.full_generation, start.size)
         if start.image is not None:
-            return decode_base64_image(start.image, self.size)
-        path = REFERENCES.get(start.reference or "")
-        if path is None:
-            raise ConfigError(
-                f"unknown reference {start.reference!r} (shipped: {', '.join(REFERENCES)})"
-            )
-        return read_image(path, self.size)
+            return decode_base64_image(start.image, size)
+        return read_image(shipped_reference(start.reference or ""), size)
+
+    def frame_size(self, reference: str | None, full_generation: bool, size: int) -> int:
+        """The frames' size: ``size`` for a photo (`is_photo`), the network's own size for
+        a signer it draws whole."""
+        return size if is_photo(reference, full_generation) else self.size
 
     def new_signer(self, image: np.ndarray, start: Start) -> Signer:
-        """A stream's signer at rest: the reference encoded, its fixed noise drawn."""
+        """A stream's signer at rest, in its own pose: the reference prepared (a photo's own
+        pose and parts found; ImageError when it shows no person) and encoded, its fixed
+        noise drawn."""
         language = check_language(self.lexicon, start.language)
-        width, center = reference_framing(self.rest)
-        options = RenderOptions(
+        photo = is_photo(start.reference, start.full_generation)
+        rest = self._rest_pose(image, photo).replace(fps=self.config.fps)
+        scene = person_scene(image, rest) if photo else None
+        width, center = reference_framing(rest)
+        options = self.recipe.options(
             seed=start.seed,
             budget_ms=1000.0 / self.config.fps,
             max_extra_steps=0,  # one network evaluation per warm frame: the batch stays one call
@@ -112,22 +128,38 @@ class LiveService:
             fit_poses=False,
             max_gap=0,
         )
+        small = rescale(rest, self.size)
         with self.model_lock:
-            clip = self.renderer.render_clip(image, self.rest, options, reference_pose=self.rest)
-        rest = PoseFrame(self.rest.xy[0], self.rest.conf[0])
+            clip = self.renderer.render_clip(
+                self._network_image(image), small, options, reference_pose=small
+            )
+        still = PoseFrame(rest.xy[0], rest.conf[0])
         max_frames = round(self.config.max_queue_s * self.config.fps)
-        queue = PoseQueue(rest, self.config.fps, width, max_frames)
+        queue = PoseQueue(still, self.config.fps, width, max_frames)
         return Signer(
-            clip.state, queue, self.rest, start.format, start.quality, width, center, language
-        )
+            clip.state, queue, rest, self.size, scene, start.format, start.quality, width,
+            center, language,
+        )  # fmt: skip
+
+    def _rest_pose(self, image: np.ndarray, photo: bool) -> PoseSequence:
+        """The signer's own pose in ``image``'s frame: a photo's found by MediaPipe, the
+        synthetic signer's rest pose otherwise."""
+        size = image.shape[0]
+        return photo_pose(image) if photo else default_reference_pose(size)
+
+    def _network_image(self, image: np.ndarray) -> np.ndarray:
+        """``image`` (a photo at its stream's size) at the network's size."""
+        if image.shape[0] == self.size:
+            return image
+        return cv2.resize(image, (self.size, self.size), interpolation=cv2.INTER_AREA)
 
     def gloss_poses(
         self, signer: Signer, text: str, language: str
     ) -> tuple[PoseSequence, list[str]]:
         """Gloss text -> poses in the stream's render frame, and the fingerspelling warnings."""
         config = GlossConfig(
-            width=self.size,
-            height=self.size,
+            width=signer.size,
+            height=signer.size,
             shoulder_width=signer.shoulder_width,
             shoulder_center=signer.shoulder_center,
         )
@@ -139,8 +171,8 @@ class LiveService:
         notes = [str(w.message) for w in caught if issubclass(w.category, FingerspellingWarning)]
         return poses, notes
 
-    def pose_chunk(self, message: Poses) -> PoseSequence:
-        """Client pose frames -> canonical poses in the render frame, fitted to the signer by
+    def pose_chunk(self, signer: Signer, message: Poses) -> PoseSequence:
+        """Client pose frames -> canonical poses in the stream's frame, fitted to the signer by
         the chunk's first frame that shows both shoulders."""
         points = np.asarray(message.frames, dtype=np.float32)  # [T, 543, 3]
         poses = PoseSequence(
@@ -152,7 +184,7 @@ class LiveService:
             CANONICAL,
         )
         options = RenderOptions(smoothing="none")
-        return prepare_poses(poses, self.size, self.rest, options, anchor="first")
+        return prepare_poses(poses, signer.size, signer.like, options, anchor="first")
 
     def offline_poses(self, gloss: str, language: str) -> PoseSequence:
         """Gloss text -> poses for an offline render (fingerspelled glosses allowed)."""
@@ -162,24 +194,57 @@ class LiveService:
                 gloss, language=language, lexicon=self.lexicon, fps=self.config.fps
             )
 
-    def render_video(self, image: np.ndarray, poses: PoseSequence, seed: int) -> bytes:
-        """Render ``poses`` with the reference ``image`` to H.264 mp4 bytes (one clip, frame by
-        frame between the live streams' ticks)."""
+    def render_video(self, image: np.ndarray, poses: PoseSequence, seed: int, photo: bool) -> bytes:
+        """Render ``poses`` with the reference ``image`` (uint8 [S, S, 3], S the video's size:
+        `frame_size`) to H.264 mp4 bytes, one clip frame by frame between the live streams'
+        ticks. A ``photo`` goes through the real-pixel path (ImageError when it shows no
+        person)."""
         limit = self.config.max_render_frames
         if poses.num_frames > limit:
             raise ConfigError(f"{poses.num_frames} frames is more than the {limit} frame limit")
         if not poses.num_frames:
             raise GlossError("nothing to render: no frames")
-        with self.model_lock:
-            clip = self.renderer.render_clip(image, poses, RenderOptions(seed=seed))
-        state = clip.state
+        size = image.shape[0]
+        clip: ClipStream | PersonClip
+        if photo:
+            options = self.recipe.options(seed=seed, smoothing="none")
+            renderer = PersonRenderer(self.renderer, size)
+            own, person = photo_pose(image), person_mask(image)
+            with self.model_lock:
+                clip = renderer.render_clip(
+                    image, poses, options, reference_pose=own, person=person
+                )
+            network = clip.network
+        else:
+            options = self.recipe.options(seed=seed)
+            with self.model_lock:
+                clip = self.renderer.render_clip(image, poses, options)
+            network = clip
         with tempfile.TemporaryDirectory(prefix="signgen-serve-") as folder:
-            writer = VideoWriter(Path(folder) / "render.mp4", clip.fps, self.size, self.size)
+            writer = VideoWriter(Path(folder) / "render.mp4", clip.fps, size, size)
             try:
-                while not state.finished:
+                while not network.state.finished:
                     with self.model_lock:
-                        self.renderer.render_step([state], [lambda _, image: writer.write(image)])
+                        (drawn,) = self.renderer.render_step([network.state], [None])
+                    if isinstance(clip, PersonClip):
+                        clip.finish(drawn, lambda _, image: writer.write(image))
+                    else:
+                        writer.write(drawn.image)
             except BaseException:
                 writer.abort()
                 raise
             return writer.close().path.read_bytes()
+
+
+def is_photo(reference: str | None, full_generation: bool) -> bool:
+    """Whether a reference (a shipped name, or None for an upload) goes through the real-pixel
+    path."""
+    return not full_generation and reference not in SYNTHETIC
+
+
+def shipped_reference(name: str) -> Path:
+    """The image of a shipped reference signer; ConfigError for an unknown name."""
+    path = REFERENCES.get(name)
+    if path is None:
+        raise ConfigError(f"unknown reference {name!r} (shipped: {', '.join(REFERENCES)})")
+    return path

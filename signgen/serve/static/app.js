@@ -30,7 +30,8 @@ function send(message) {
 }
 
 function start(extra) {
-  send({ type: "start", language: $("language").value, format: "jpeg", ...extra });
+  const size = Number($("size").value);
+  send({ type: "start", language: $("language").value, format: "jpeg", size, ...extra });
 }
 
 function startWithPick() {
@@ -120,6 +121,7 @@ async function loadReferences() {
 
 $("reference").addEventListener("change", startWithPick);
 $("language").addEventListener("change", startWithPick);
+$("size").addEventListener("change", startWithPick);
 $("upload").addEventListener("change", () => {
   const file = $("upload").files[0];
   if (!file) return;
