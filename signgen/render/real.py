@@ -24,7 +24,7 @@ from signgen.person.compose import Composite, PersonScene
 from signgen.person.segment import person_mask
 from signgen.pose.layouts import LEFT_HAND, LEFT_WRIST, RIGHT_HAND, RIGHT_WRIST
 from signgen.pose.sequence import PoseSequence
-from signgen.render.options import RenderOptions
+from signgen.render.options import RenderOptions, Smoothing
 from signgen.render.poses import estimate_reference_pose, frame_reference_pose, prepare_poses
 from signgen.render.renderer import ClipStream, Frame, Renderer, Sink
 from signgen.timing import Clock, timed
@@ -32,7 +32,7 @@ from signgen.timing import Clock, timed
 EASE_SECONDS = 0.5
 """The clip starts in the reference's own pose and eases into the sequence over this time."""
 MIN_FILL = 1e-3  # fill weight below which a pixel keeps the composite
-SMOOTHING = "none"
+SMOOTHING: Smoothing = "none"
 """The real-pixel path's pose filter: none. Parts stay still until their points move past
 the jitter threshold (`PersonScene`), and a smoothed track lags a real signer's own motion."""
 
