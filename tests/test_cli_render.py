@@ -103,12 +103,13 @@ def test_warm_start_report_shows_fewer_evaluations_than_cold(
 def test_warm_start_switches_reach_the_renderer(
     tiny_checkpoint: Path, tmp_path: Path, switch: str
 ) -> None:
-    """Turning the warp or the softened start off renders other warm frames (read back); the
-    same options render the same frames."""
+    """Turning the warp or the softened start off renders other warm frames (read back, the
+    whole frame drawn by the network); the same options render the same frames."""
     frames = {}
     for name, extra in (("default", []), ("again", []), ("off", [switch])):
         out = tmp_path / f"{name}.mp4"
-        result = _render(tiny_checkpoint, str(REFERENCE), str(SHORT), "-o", str(out), *extra)
+        result = _render(tiny_checkpoint, str(REFERENCE), str(SHORT), "-o", str(out),
+                         "--full-generation", *extra)  # fmt: skip
         assert result.exit_code == 0, result.output
         frames[name] = read_video(out).frames.astype(np.int16)
     assert frames["default"].shape == frames["off"].shape
