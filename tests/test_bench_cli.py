@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -18,9 +19,10 @@ def test_bench_times_the_recipe_beside_the_fifty_step_sampler(
     tiny_checkpoint: Path, tmp_path: Path
 ) -> None:
     report = tmp_path / "bench.json"
-    (tiny_checkpoint / "sampler.json").write_text(json.dumps({"warp": False}))
+    checkpoint = Path(shutil.copytree(tiny_checkpoint, tmp_path / "tiny"))  # its own recipe
+    (checkpoint / "sampler.json").write_text(json.dumps({"warp": False}))
     result = runner.invoke(app, [
-        "bench", "--checkpoint", str(tiny_checkpoint), "--reference", str(PHOTO), "--size", "64",
+        "bench", "--checkpoint", str(checkpoint), "--reference", str(PHOTO), "--size", "64",
         "--frames", "3", "--threads", "1", "--report", str(report),
     ], terminal_width=200)  # fmt: skip
     assert result.exit_code == 0, result.output
