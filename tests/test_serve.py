@@ -23,9 +23,9 @@ from signgen.io import read_canonical, write_poses
 from signgen.io.video import read_video
 from signgen.serve.live import LiveStream
 from signgen.serve.protocol import MAX_MESSAGE_BYTES
+from tests.serve_client import TIMEOUT, next_message
 
 DATA = Path(__file__).parent / "data"
-TIMEOUT = 120.0  # s: first frames include loading on a busy 2-core machine
 
 
 @contextmanager
@@ -33,18 +33,8 @@ def _open(address: str, **start: Any) -> Iterator[ClientConnection]:
     """A stream started with the shipped synthetic signer, from its ``ready`` on."""
     with connect(f"ws://{address}/stream", open_timeout=TIMEOUT, max_size=2**22) as ws:
         ws.send(json.dumps({"type": "start", "reference": "synthetic", **start}))
-        assert _next(ws, "ready")["size"] == 128
+        assert next_message(ws, "ready")["size"] == 128
         yield ws
-
-
-def _next(ws: ClientConnection, kind: str, limit: int = 200) -> dict[str, Any]:
-    """The next message of type ``kind`` (frames in between are skipped)."""
-    for _ in range(limit):
-        message = json.loads(ws.recv(timeout=TIMEOUT))
-        if message["type"] == kind:
-            return message
-        assert kind == "frame" or message["type"] != "error", message
-    raise AssertionError(f"no {kind} message in {limit} messages")
 
 
 def _image(message: dict[str, Any]) -> np.ndarray:
@@ -55,7 +45,7 @@ def _image(message: dict[str, Any]) -> np.ndarray:
 
 def test_stream_sends_decodable_frames_with_latency(live_server: str) -> None:
     with _open(live_server) as ws:
-        frames = [_next(ws, "frame") for _ in range(4)]
+        frames = [next_message(ws, "frame") for _ in range(4)]
     indices = [f["index"] for f in frames]
     assert indices == sorted(indices) and len(set(indices)) == 4
     assert frames[0]["index"] == 0 and frames[0]["kind"] == "cold"
@@ -71,18 +61,18 @@ def test_stream_sends_decodable_frames_with_latency(live_server: str) -> None:
 
 def test_webp_frames(live_server: str) -> None:
     with _open(live_server, format="webp", quality=60) as ws:
-        assert _image(_next(ws, "frame")).shape == (128, 128, 3)
+        assert _image(next_message(ws, "frame")).shape == (128, 128, 3)
 
 
 def test_gloss_is_joined_to_the_queue_and_signed(live_server: str) -> None:
     with _open(live_server, language="sgg") as ws:
-        rest = _image(_next(ws, "frame")).astype(np.float32)
+        rest = _image(next_message(ws, "frame")).astype(np.float32)
         ws.send(json.dumps({"type": "gloss", "text": "ESSEN"}))
-        queued = _next(ws, "queued")
+        queued = next_message(ws, "queued")
         assert queued["glosses"] == ["ESSEN"] and queued["frames"] > 10
         signing = None
         for _ in range(150):
-            frame = _next(ws, "frame")
+            frame = next_message(ws, "frame")
             if frame["gloss"] == "ESSEN":
                 signing = frame
                 break
@@ -95,16 +85,16 @@ def test_gloss_is_joined_to_the_queue_and_signed(live_server: str) -> None:
 def test_fingerspelled_gloss_warns_and_pose_frames_queue(live_server: str) -> None:
     with _open(live_server) as ws:
         ws.send(json.dumps({"type": "gloss", "text": "HI"}))
-        assert "fingerspelled" in _next(ws, "warning")["message"]
-        assert _next(ws, "queued")["glosses"] == ["H-I"]
+        assert "fingerspelled" in next_message(ws, "warning")["message"]
+        assert next_message(ws, "queued")["glosses"] == ["H-I"]
         poses = read_canonical(DATA / "poses" / "sgg_essen.pose").frames(0, 5)
         frames = np.concatenate([poses.xy, poses.conf[..., None]], axis=-1)
         message = {"type": "poses", "width": poses.width, "height": poses.height}
         ws.send(json.dumps({**message, "frames": np.nan_to_num(frames).tolist()}))
-        queued = _next(ws, "queued")
+        queued = next_message(ws, "queued")
         assert queued["frames"] >= 5 and queued["glosses"] == []
         ws.send(json.dumps({"type": "clear"}))
-        cleared = _next(ws, "queued")
+        cleared = next_message(ws, "queued")
         assert cleared["queued"] < queued["queued"]
 
 
@@ -125,18 +115,21 @@ BAD_MESSAGES = [
 
 def test_bad_messages_are_answered_and_other_streams_go_on(live_server: str) -> None:
     with _open(live_server) as steady, _open(live_server, language="sgg") as faulty:
-        before = _next(steady, "frame")["index"]
+        before = next_message(steady, "frame")["index"]
         for text, expected in BAD_MESSAGES:
             faulty.send(text)
-            error = _next(faulty, "error")
+            error = next_message(faulty, "error")
             assert expected in error["message"], (text[:40], error)
             assert "\n" not in error["message"] and "/" not in error["message"]
         # The faulty stream is still open and usable, the steady one never stopped.
         faulty.send(json.dumps({"type": "gloss", "text": "PIZZA"}))
-        assert _next(faulty, "queued")["glosses"] == ["PIZZA"]
-        first, second = _next(faulty, "frame")["index"], _next(faulty, "frame")["index"]
+        assert next_message(faulty, "queued")["glosses"] == ["PIZZA"]
+        first, second = (
+            next_message(faulty, "frame")["index"],
+            next_message(faulty, "frame")["index"],
+        )
         assert second > first
-        after = _next(steady, "frame")["index"]
+        after = next_message(steady, "frame")["index"]
         assert after > before
     health = requests.get(f"http://{live_server}/health", timeout=TIMEOUT).json()
     assert health["status"] == "ok"
@@ -145,9 +138,9 @@ def test_bad_messages_are_answered_and_other_streams_go_on(live_server: str) -> 
 def test_messages_before_start_are_refused(live_server: str) -> None:
     with connect(f"ws://{live_server}/stream", open_timeout=TIMEOUT) as ws:
         ws.send(json.dumps({"type": "gloss", "text": "A"}))
-        assert "start" in _next(ws, "error")["message"]
+        assert "start" in next_message(ws, "error")["message"]
         ws.send(b"\x00\x01")
-        assert "binary" in _next(ws, "error")["message"]
+        assert "binary" in next_message(ws, "error")["message"]
 
 
 def test_health_describes_the_server(live_server: str) -> None:
@@ -235,8 +228,8 @@ def test_token_is_required_when_set(tiny_checkpoint: Path) -> None:
         assert denied.status_code == 401
         with connect(f"ws://{address}/stream?token=open-sesame-1", open_timeout=TIMEOUT) as ws:
             ws.send(json.dumps({"type": "start", "reference": "synthetic"}))
-            assert _next(ws, "ready")["size"] == 32
-            assert _image(_next(ws, "frame")).shape == (32, 32, 3)
+            assert next_message(ws, "ready")["size"] == 32
+            assert _image(next_message(ws, "frame")).shape == (32, 32, 3)
 
 
 def test_the_serve_command_starts_a_server(tiny_checkpoint: Path) -> None:

@@ -13,26 +13,16 @@ from typing import Any
 import numpy as np
 import requests
 from PIL import Image
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import connect
 
 from signgen.io import read_canonical, write_poses
 from signgen.io.image import read_image
 from signgen.io.video import read_video
 from signgen.metrics import psnr
+from tests.serve_client import TIMEOUT, next_message
 
 DATA = Path(__file__).parent / "data"
 PHOTO = DATA / "real" / "maayan_00.png"  # BIU-MG, credit Bar-Ilan University, Maayan Gazuli
-TIMEOUT = 120.0  # s: first frames include loading on a busy 2-core machine
-
-
-def _next(ws: ClientConnection, kind: str, limit: int = 200) -> dict[str, Any]:
-    """The next message of type ``kind`` (frames in between are skipped)."""
-    for _ in range(limit):
-        message = json.loads(ws.recv(timeout=TIMEOUT))
-        if message["type"] == kind:
-            return message
-        assert kind == "frame" or message["type"] != "error", message
-    raise AssertionError(f"no {kind} message in {limit} messages")
 
 
 def _image(message: dict[str, Any]) -> np.ndarray:
@@ -49,8 +39,8 @@ def test_a_photo_stream_starts_as_the_photo_and_signs(live_server: str) -> None:
              "language": "sgg"}  # fmt: skip
     with connect(f"ws://{live_server}/stream", open_timeout=TIMEOUT, max_size=2**22) as ws:
         ws.send(json.dumps(start))
-        assert _next(ws, "ready")["size"] == 256
-        first = _next(ws, "frame")
+        assert next_message(ws, "ready")["size"] == 256
+        first = next_message(ws, "frame")
         rest = _image(first)
         assert rest.shape == (256, 256, 3)
         assert psnr(rest, read_image(PHOTO, size=256)) > 28.0  # her own pixels, not redrawn
@@ -58,7 +48,7 @@ def test_a_photo_stream_starts_as_the_photo_and_signs(live_server: str) -> None:
         ws.send(json.dumps({"type": "gloss", "text": "ESSEN"}))
         signing = None
         for _ in range(200):
-            frame = _next(ws, "frame")
+            frame = next_message(ws, "frame")
             if frame["gloss"] == "ESSEN":
                 signing = _image(frame)
                 break
@@ -76,16 +66,16 @@ def test_a_photo_without_a_person_is_an_error_on_its_stream_only(live_server: st
         connect(address, open_timeout=TIMEOUT, max_size=2**22) as faulty,
     ):
         steady.send(json.dumps({"type": "start", "reference": "signer"}))
-        assert _next(steady, "ready")["size"] == 128  # the live default
-        before = _next(steady, "frame")["index"]
+        assert next_message(steady, "ready")["size"] == 128  # the live default
+        before = next_message(steady, "frame")["index"]
         faulty.send(json.dumps({"type": "start", "image": nobody}))
-        error = _next(faulty, "error")["message"]
+        error = next_message(faulty, "error")["message"]
         assert "no signer" in error and "\n" not in error
         faulty.send(json.dumps({"type": "start", "reference": "signer", "size": 512}))
-        assert "size" in _next(faulty, "error")["message"]
+        assert "size" in next_message(faulty, "error")["message"]
         faulty.send(json.dumps({"type": "start", "reference": "signer"}))  # the stream goes on
-        assert _image(_next(faulty, "frame")).shape == (128, 128, 3)
-        assert _next(steady, "frame")["index"] > before
+        assert _image(next_message(faulty, "frame")).shape == (128, 128, 3)
+        assert next_message(steady, "frame")["index"] > before
 
 
 def test_render_keeps_the_photo(live_server: str, tmp_path: Path) -> None:
