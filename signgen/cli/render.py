@@ -260,22 +260,14 @@ def read_reference(
 def _reference_pose(source: str, reference: Path, image: np.ndarray) -> PoseSequence | None:
     """The reference's own pose in ``image``'s frame (see ``--reference-pose``)."""
     from signgen.io import read_canonical
-    from signgen.render.poses import estimate_reference_pose, frame_reference_pose
+    from signgen.render.poses import frame_reference_pose
+    from signgen.render.real import photo_pose
 
-    size = image.shape[0]
     if source == "rest":
         return None  # the renderer assumes a synthetic signer's rest pose
     if source != "auto":
-        return frame_reference_pose(read_canonical(Path(source)), size)
-    sidecar = reference_sidecar(reference)
-    if sidecar.is_file():
-        return frame_reference_pose(read_canonical(sidecar), size)
-    try:
-        return estimate_reference_pose(image)
-    except ImageError as error:
-        raise ImageError(
-            str(error).removesuffix(" in the reference image"), path=reference
-        ) from None
+        return frame_reference_pose(read_canonical(Path(source)), image.shape[0])
+    return photo_pose(image, reference)  # its sidecar, else MediaPipe
 
 
 def reference_sidecar(reference: Path) -> Path:
