@@ -25,7 +25,14 @@ from signgen.pose.layouts import CANONICAL
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
 from signgen.render.poses import default_reference_pose, prepare_poses, reference_framing
-from signgen.render.real import PersonClip, PersonRenderer, person_scene, photo_pose, rescale
+from signgen.render.real import (
+    SMOOTHING,
+    PersonClip,
+    PersonRenderer,
+    person_scene,
+    photo_pose,
+    rescale,
+)
 from signgen.render.recipe import load_recipe
 from signgen.render.renderer import ClipStream, DType, Renderer
 from signgen.serve.live import Signer
@@ -207,7 +214,7 @@ class LiveService:
         size = image.shape[0]
         clip: ClipStream | PersonClip
         if photo:
-            options = self.recipe.options(seed=seed, smoothing="none")
+            options = self.recipe.options(seed=seed, smoothing=SMOOTHING)
             renderer = PersonRenderer(self.renderer, size)
             own, person = photo_pose(image), person_mask(image)
             with self.model_lock:
