@@ -6,7 +6,8 @@
 
 It does what `signgen render` does with its defaults: the photo's own pixels moved to the
 poses (the real-pixel path; ``full_generation=True`` draws the whole frame with the model),
-the sampling recipe saved with the checkpoint, the reference's pose found by MediaPipe.
+the sampling recipe saved with the checkpoint, the reference's pose from its sidecar
+NAME.pose.json or else found by MediaPipe.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def render_video(
     from signgen.io import read_poses
     from signgen.io.image import read_image
     from signgen.render import Renderer, render_to_video
-    from signgen.render.poses import check_poses, estimate_reference_pose
-    from signgen.render.real import SMOOTHING, PersonRenderer
+    from signgen.render.poses import check_poses
+    from signgen.render.real import SMOOTHING, PersonRenderer, photo_pose
     from signgen.render.recipe import load_recipe
 
     if (poses is None) == (gloss is None):
@@ -56,7 +57,7 @@ def render_video(
     network = Renderer.from_checkpoint(checkpoint)
     renderer = network if full_generation else PersonRenderer(network, size)
     image = read_image(Path(reference), size=renderer.size)
-    reference_pose = None if full_generation else estimate_reference_pose(image)
+    reference_pose = None if full_generation else photo_pose(image, Path(reference))
     options = load_recipe(checkpoint).options(seed=seed, smoothing=SMOOTHING)
     return render_to_video(
         renderer, image, sequence, options, out, reference_pose=reference_pose, size=size
