@@ -186,6 +186,63 @@ def test_a_moved_head_carries_the_face_sharp_and_stretches_its_surroundings(
     assert (composite.image[far] == image[far]).all()
 
 
+def _left_forearm_and_hand() -> list[int]:
+    return [
+        LEFT_WRIST,
+        LEFT_WRIST + 2,
+        LEFT_WRIST + 4,
+        LEFT_WRIST + 6,
+        *range(*LEFT_HAND.indices(543)),
+    ]
+
+
+def test_a_moved_limb_thinner_than_its_outline_paints_nothing_beside_it(
+    signer: tuple[np.ndarray, ...],
+) -> None:
+    image, xy, conf, person = signer
+    # A thin forearm: the outer band of its outline is backdrop in the reference.
+    forearm = next(p for p in PARTS if p.name == "left_forearm")
+    outline = draw_part(forearm, xy, conf, 96, shoulder_width(xy, conf)) > 0
+    bone = np.zeros((96, 96), np.uint8)
+    cv2.line(bone, _point(xy[LEFT_ELBOW]), _point(xy[LEFT_WRIST]), (255,), 3)
+    hand = part_masks(xy, conf, person)["left_hand"] > 0.01
+    band = outline & (bone == 0) & (cv2.dilate(hand.astype(np.uint8), np.ones((5, 5))) == 0)
+    assert band.sum() > 100
+    thin, thin_person = image.copy(), person.copy()
+    thin[band], thin_person[band] = image[2, 2], 0.0
+    scene = PersonScene(thin, xy, conf, thin_person)
+    target = xy.copy()
+    offset = np.array([-9.0, -6.0], np.float32)
+    target[[LEFT_ELBOW, *_left_forearm_and_hand()]] += offset
+    composite = scene.compose(target, conf)
+    assert composite.weights["left_forearm"] == 1.0
+    # Where the band went, the generator is not asked to paint an arm: it was backdrop.
+    ys, xs = np.nonzero(band)
+    landed = composite.fill[ys + int(offset[1]), xs + int(offset[0])]
+    assert (landed > 0.5).mean() < 0.3
+
+
+def test_a_joint_out_of_view_does_not_move_what_is_seen(
+    signer: tuple[np.ndarray, ...],
+) -> None:
+    image, xy, conf, person = signer
+    reference = xy.copy()
+    reference[LEFT_ELBOW] += np.array([0.0, 77.0], np.float32)  # far below the 96 px frame
+    reference[_left_forearm_and_hand()] += np.array([0.0, 107.0], np.float32)
+    scene = PersonScene(image, reference, conf, person)
+    target = reference.copy()
+    shake = np.array([2.5, 0.0], np.float32)  # the guessed joints wander
+    target[[LEFT_ELBOW, *_left_forearm_and_hand()]] += shake
+    composite = scene.compose(target, conf)
+    assert composite.weights["left_upper_arm"] == 0.0
+    np.testing.assert_array_equal(composite.image, image)
+    assert composite.fill.max() == 0.0
+
+
+def _point(xy: np.ndarray) -> tuple[int, int]:
+    return int(round(float(xy[0]))), int(round(float(xy[1])))
+
+
 def test_the_scene_refuses_a_reference_without_a_person(signer: tuple[np.ndarray, ...]) -> None:
     from signgen.errors import ImageError
 

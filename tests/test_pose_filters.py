@@ -19,6 +19,7 @@ from signgen.pose.layouts import (
     LEFT_WRIST,
     RIGHT_HAND,
     RIGHT_SHOULDER,
+    RIGHT_WRIST,
 )
 from signgen.pose.normalize import fit_to_frame, fit_to_size
 
@@ -111,6 +112,23 @@ def test_fill_gaps_bridges_short_dropouts_only(signing: PoseSequence) -> None:
     first_seen = int(np.argmax(signing.conf[:, RIGHT_HAND.start] > 0))
     if first_seen > 0:
         assert (fill_gaps(signing, 1000).conf[:first_seen, RIGHT_HAND.start] == 0).all()
+
+
+def test_a_bridged_hand_rides_on_its_arms_wrist(signing: PoseSequence) -> None:
+    hand = np.arange(RIGHT_HAND.start, RIGHT_HAND.stop)
+    frames = [t for t in range(5, 120) if (signing.conf[t - 2 : t + 3, hand] > 0).all()]
+    assert frames and (signing.conf[frames[0] - 2 : frames[0] + 3, RIGHT_WRIST] > 0).all()
+    t = frames[0]
+    conf, xy = signing.conf.copy(), signing.xy.copy()
+    conf[t - 1 : t + 2, hand] = 0  # the hand lost for 3 frames
+    xy[t - 1 : t + 2, RIGHT_WRIST] += np.array([12.0, -7.0], np.float32)  # the arm swung away
+    filled = fill_gaps(signing.replace(xy=xy, conf=conf), max_gap=5)
+    assert (filled.conf[t - 1 : t + 2, hand] > 0).all()
+    straight = (xy[t - 2, hand] + xy[t + 2, hand]) / 2  # the line between the sightings
+    wrist_line = (xy[t - 2, RIGHT_WRIST] + xy[t + 2, RIGHT_WRIST]) / 2
+    np.testing.assert_allclose(
+        filled.xy[t, hand], straight + (xy[t, RIGHT_WRIST] - wrist_line), atol=1e-3
+    )
 
 
 def test_resample_keeps_duration_and_rescales_glosses(signing: PoseSequence) -> None:

@@ -116,6 +116,19 @@ class PersonScene:
         )
         self._image = reference.astype(np.float32)
         self._boxes = {p.name: _box(_grow(self.masks[p.name]), size) for p in PARTS}
+        # What of each limb the reference can give: its outline in the reference (inside the
+        # frame) less what a part in front of it hides. The rest of its outline there is
+        # background, not a missing piece of the limb.
+        self._known: dict[str, np.ndarray] = {}
+        for index, part in enumerate(PARTS):
+            box = self._boxes[part.name]
+            if part.kind != "limb" or box is None:
+                continue
+            outline = draw_part(part, self.xy, self.conf, size, scale).astype(np.float32) / 255
+            hidden = np.sum([self.masks[q.name] for q in PARTS[index + 1 :]], axis=0)
+            known = cv2.GaussianBlur(outline, (0, 0), 1.0) * (1.0 - hidden)
+            self._known[part.name] = np.maximum(known, self.masks[part.name])
+            self._boxes[part.name] = _union(box, _box(outline > 0, size))
         self._lifts = {p.name: _grow(self.masks[p.name]) for p in PARTS}
 
     def compose(self, xy: np.ndarray, conf: np.ndarray) -> Composite:
@@ -166,7 +179,10 @@ class PersonScene:
             shape = (x1 - x0, y1 - y0)
             pixels = _warp(self._image[sy0:sy1, sx0:sx1], local, shape)
             alpha = _warp(self.masks[part.name][sy0:sy1, sx0:sx1], local, shape)
-            alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box)
+            known = self._known.get(part.name)
+            if known is not None:
+                known = _warp(known[sy0:sy1, sx0:sx1], local, shape)
+            alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box, known)
             _cover(fill[y0:y1, x0:x1], alpha, missing)
             region = canvas[y0:y1, x0:x1]
             region += alpha[..., None] * (pixels - region)
@@ -234,8 +250,25 @@ class PersonScene:
         if matched is None:
             return np.eye(2, 3), 0.0
         source, target = matched
+        if part.kind in ("limb", "hand") and self._outside(source) and self._outside(target):
+            return np.eye(2, 3), 0.0  # out of view in both poses: nothing of it to move
         matrix = part_transform(part.kind, source, target)
-        return ramp_transform(matrix, source, self.threshold)
+        return ramp_transform(matrix, self._in_view(part, source), self.threshold)
+
+    def _in_view(self, part: Part, points: np.ndarray) -> np.ndarray:
+        """The points of the part (its reference ``points`` [N, 2]; a limb: along its bone)
+        inside the frame, which decide whether it moved: a joint out of view is a guess
+        whose shake would move what is seen. All of them when none is inside."""
+        if part.kind == "limb":
+            along = np.linspace(0.0, 1.0, 9)[:, None]
+            points = points[0] + along * (points[1] - points[0])
+        inside = (points >= 0).all(axis=1) & (points < self.size).all(axis=1)
+        return points[inside] if inside.any() else points
+
+    def _outside(self, points: np.ndarray) -> bool:
+        """Whether all ``points`` [N, 2] lie outside the frame."""
+        inside = (points >= 0).all(axis=1) & (points < self.size).all(axis=1)
+        return not bool(inside.any())
 
     def _target_box(
         self, part: Part, matrix: np.ndarray, xy: np.ndarray, conf: np.ndarray
@@ -264,16 +297,19 @@ class PersonScene:
         alpha: np.ndarray,
         pixels: np.ndarray,
         box: tuple[int, int, int, int],
+        known: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A moved limb or hand in its target shape: the warped reference pixels where they
-        exist, the part's colour where they do not (all in the frame region ``box``).
-        Returns (alpha, pixels, missing)."""
+        exist, the part's colour where they do not (all in the frame region ``box``). For a
+        limb, ``known`` is what the reference could give, moved like its pixels: the target
+        outline beyond it is missing (out of view or hidden in the reference), the rest of
+        the outline is background. Returns (alpha, pixels, missing)."""
         x0, y0, x1, y1 = box
         drawn = draw_part(part, xy, conf, (y1 - y0, x1 - x0), self.scale, origin=(x0, y0))
         shape = cv2.GaussianBlur(drawn.astype(np.float32) / 255.0, (0, 0), 1.0)
         if part.kind == "hand":  # the target hand's outline wins over the reference's fingers
             alpha = alpha * shape
-        missing = np.clip(shape - alpha, 0.0, 1.0)
+        missing = np.clip(shape - (alpha if known is None else np.maximum(alpha, known)), 0.0, 1.0)
         colour = self.skin if part.kind == "hand" else self.colours[part.name]
         total = alpha + missing
         safe = np.maximum(total, 1e-6)[..., None]
@@ -336,6 +372,15 @@ def _box(mask: np.ndarray, size: int, margin: int = 2) -> tuple[int, int, int, i
         max(0, int(xs.min()) - margin), max(0, int(ys.min()) - margin),
         min(size, int(xs.max()) + margin + 1), min(size, int(ys.max()) + margin + 1),
     )  # fmt: skip
+
+
+def _union(
+    a: tuple[int, int, int, int], b: tuple[int, int, int, int] | None
+) -> tuple[int, int, int, int]:
+    """The box holding boxes ``a`` and ``b`` (x0, y0, x1, y1)."""
+    if b is None:
+        return a
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
 def _grow(mask: np.ndarray, px: int = 2) -> np.ndarray:

@@ -86,7 +86,10 @@ def fill_gaps(seq: PoseSequence, max_gap: int = 5) -> PoseSequence:
     """Bridge dropouts of at most ``max_gap`` frames by linear interpolation.
 
     A filled point gets the smaller confidence of the two observations around it. Gaps at
-    the start or end of a track, and longer gaps, stay missing.
+    the start or end of a track, and longer gaps, stay missing. In the canonical layout a
+    filled hand rides on its arm: where the body's wrist is seen, the bridged hand is moved
+    by how far that wrist is from its own bridged track (a hand lost for a frame stays on
+    the arm that moved on, instead of floating along the straight line between sightings).
     """
     if max_gap < 0:
         raise ConfigError(f"max_gap must be >= 0, got {max_gap}")
@@ -97,7 +100,37 @@ def fill_gaps(seq: PoseSequence, max_gap: int = 5) -> PoseSequence:
     if not fill.any():
         return seq
     xy, conf = _interpolate(seq.xy, seq.conf, previous, following, fill)
+    if seq.layout.name == CANONICAL.name:
+        _follow_wrists(seq.xy, valid, xy, fill, previous, following)
     return seq.replace(xy=xy, conf=conf)
+
+
+def _follow_wrists(
+    source: np.ndarray,
+    valid: np.ndarray,
+    xy: np.ndarray,
+    fill: np.ndarray,
+    previous: np.ndarray,
+    following: np.ndarray,
+) -> None:
+    """Move each bridged hand in ``xy`` (in place) by its body wrist's offset from where that
+    wrist would be on the same bridge (``source`` [T, K, 2] / ``valid``: the observations;
+    the wrist must be seen in the frame and at both ends of the hand's bridge)."""
+    frames = np.arange(source.shape[0])
+    for hand, wrist in ((LEFT_HAND, LEFT_WRIST), (RIGHT_HAND, RIGHT_WRIST)):
+        before, after = previous[:, hand.start], following[:, hand.start]
+        ends = (before >= 0) & (after < source.shape[0])
+        cells = fill[:, hand.start] & valid[:, wrist] & ends
+        cells[cells] &= valid[before[cells], wrist] & valid[after[cells], wrist]
+        if not cells.any():
+            continue
+        t, a, b = frames[cells], before[cells], after[cells]
+        weight = ((t - a) / (b - a)).astype(np.float32)[:, None]
+        bridged = source[a, wrist] * (1 - weight) + source[b, wrist] * weight
+        offset = source[t, wrist] - bridged
+        points = np.arange(hand.start, hand.stop)
+        moved = fill[np.ix_(t, points)]
+        xy[np.ix_(t, points)] += np.where(moved[..., None], offset[:, None, :], 0.0)
 
 
 def _smoothed_points(seq: PoseSequence) -> np.ndarray:
