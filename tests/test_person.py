@@ -85,6 +85,31 @@ def test_a_limb_is_a_capsule_along_its_bone_and_a_region_of_it_draws_the_same_pi
     np.testing.assert_array_equal(region, full[16:46, 10:30])
 
 
+def test_a_hand_is_a_palm_and_fingers_and_spread_fingers_show_what_is_between() -> None:
+    xy = np.zeros((543, 2), np.float32)
+    conf = np.zeros(543, np.float32)
+    hand = np.arange(LEFT_HAND.start, LEFT_HAND.stop)
+    wrist, knuckle_y = np.array([48.0, 90.0]), 66.0
+    points = [wrist]
+    for finger, x in enumerate((28.0, 36.0, 46.0, 56.0, 64.0)):  # thumb .. pinky, fanned out
+        spread = (finger - 2) * 9.0
+        for joint in range(1, 5):
+            points.append(np.array([x + spread * joint / 4, knuckle_y - 9.0 * joint]))
+    points[1:5] = [np.array([34.0 - 5 * j, 84.0 - 6 * j]) for j in range(4)]  # the thumb
+    xy[hand], conf[hand] = np.array(points, np.float32), 1.0
+    shape = draw_part(PART["left_hand"], xy, conf, 112, scale=40.0)  # fingers 3 px thick
+    tips = xy[hand[[8, 12, 16]]].astype(int)
+    assert all(shape[y, x] == 255 for x, y in tips)
+    assert shape[int(knuckle_y) + 6, 48] == 255  # the palm
+    gap = ((xy[hand[8]] + xy[hand[12]]) / 2).astype(int)  # between two spread fingertips
+    assert shape[gap[1], gap[0]] == 0
+    conf[hand] = 0  # known only by the body's wrist and knuckles: their thickened hull
+    xy[[LEFT_WRIST, LEFT_WRIST + 2, LEFT_WRIST + 4]] = (48, 90), (64, 66), (36, 66)
+    conf[[LEFT_WRIST, LEFT_WRIST + 2, LEFT_WRIST + 4]] = 1
+    fallback = draw_part(PART["left_hand"], xy, conf, 112, scale=40.0)
+    assert fallback[74, 48] == 255 and fallback[30, 48] == 0
+
+
 def test_matched_points_keep_only_the_hand_points_both_poses_see() -> None:
     conf_a, conf_b = np.zeros(543, np.float32), np.zeros(543, np.float32)
     xy = np.arange(543 * 2, dtype=np.float32).reshape(543, 2)

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from signgen.pose.layouts import (
+    FINGERS,
     LEFT_ELBOW,
     LEFT_HAND,
     LEFT_HIP,
@@ -29,6 +30,7 @@ from signgen.pose.layouts import (
 
 Kind = Literal["torso", "head", "limb", "hand"]
 HEAD_POINTS = tuple(range(11))  # nose, eyes, ears, mouth corners (MediaPipe Pose)
+PALM = (0, 1, 2, 5, 9, 13, 17)  # wrist, the thumb's base, the knuckles (of the 21 hand points)
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,10 @@ def draw_part(
 
     size: S (an S x S canvas) or (H, W); origin: the canvas's top-left corner (x, y) in the
     pose's pixels (to draw one region of the frame). scale: the shoulder width in px. A limb
-    is a capsule along its bone; a hand is the hull of its points thickened by a finger's
-    width.
+    is a capsule along its bone; a hand with all its 21 points is its palm (the hull of the
+    wrist, the thumb's base and the knuckles) and five fingers a finger's width thick (spread
+    fingers show what lies between them); a hand known only by the body's wrist and knuckles
+    is the hull of those, thickened.
     """
     shape = (size, size) if isinstance(size, int) else size
     canvas = np.zeros(shape, np.uint8)
@@ -141,9 +145,14 @@ def draw_part(
         cv2.line(canvas, _pt(pixels[0]), _pt(pixels[1]), (255,), thickness, cv2.LINE_AA, 2)
         return canvas
     if part.kind == "hand":
-        hull = cv2.convexHull(pixels)
+        whole = len(points) == len(part.points)  # all 21 points: a palm and five fingers
+        palm = pixels[list(PALM)] if whole else pixels
+        hull = cv2.convexHull(palm)
         cv2.fillConvexPoly(canvas, hull, (255,), cv2.LINE_AA, 2)
         cv2.polylines(canvas, [hull], True, (255,), thickness, cv2.LINE_AA, 2)
+        if whole:
+            fingers = [pixels[list(chain[1:])] for chain in FINGERS]
+            cv2.polylines(canvas, fingers, False, (255,), thickness, cv2.LINE_AA, 2)
         return canvas
     raise ValueError(f"{part.name} is not drawn from its bones")
 
