@@ -303,6 +303,20 @@ def test_blend_fill_brings_the_generated_detail_in_the_signers_colours() -> None
     np.testing.assert_array_equal(out[8:16, 13:16], np.full((8, 3, 3), (190, 140, 110)))
 
 
+def test_blend_fill_keeps_the_paint_where_the_generated_frame_shows_something_else() -> None:
+    image = np.zeros((32, 32, 3), np.uint8)
+    image[8:16, 8:16] = (200, 150, 120)  # a painted hand
+    fill = np.zeros((32, 32), np.float32)
+    fill[8:16, 8:16] = 1.0
+    generated = np.zeros((16, 16, 3), np.uint8)
+    generated[:] = (205, 150, 125)  # the generated hand, skin coloured
+    generated[:, 7:] = (20, 200, 40)  # and by its right edge the backdrop shows
+    out = blend_fill(_composite(image, fill), generated).astype(int)
+    hand, backdrop = out[8:16, 8:12], out[8:16, 15:16]
+    assert np.abs(hand - (200, 150, 120)).max() <= 40  # near the paint: the network's pixel
+    np.testing.assert_array_equal(backdrop, np.full((8, 1, 3), (200, 150, 120)))  # the paint
+
+
 def test_ease_in_starts_on_the_reference_pose_and_ends_on_the_sequence() -> None:
     look = Appearance.from_seed(1)
     rest = neutral_pose(look, 64)

@@ -32,6 +32,7 @@ from signgen.timing import Clock, timed
 EASE_SECONDS = 0.5
 """The clip starts in the reference's own pose and eases into the sequence over this time."""
 MIN_FILL = 1e-3  # fill weight below which a pixel keeps the composite
+NEAR, FAR = 40.0, 90.0  # mean |RGB| departure of a generated pixel from the paint: kept .. dropped
 SMOOTHING: Smoothing = "none"
 """The real-pixel path's pose filter: none. Parts stay still until their points move past
 the jitter threshold (`PersonScene`), and a smoothed track lags a real signer's own motion."""
@@ -198,7 +199,9 @@ def photo_pose(image: np.ndarray, path: Path | None = None) -> PoseSequence:
 
 def blend_fill(composite: Composite, generated: np.ndarray) -> np.ndarray:
     """The composite with the network's frame (uint8 [s, s, 3], any size) where it has no
-    reference pixels (``composite.fill``), shifted to the composite's colours there."""
+    reference pixels (``composite.fill``), shifted to the composite's colours there; a
+    generated pixel far from the painted colour under it (what shows through the network's
+    own hand) leaves the paint, so a hand stays opaque."""
     fill = composite.fill
     if float(fill.max(initial=0.0)) < MIN_FILL:
         return composite.image
@@ -214,10 +217,20 @@ def blend_fill(composite: Composite, generated: np.ndarray) -> np.ndarray:
     )  # fmt: skip
     weight = fill[y0:y1, x0:x1]
     base = composite.image[y0:y1, x0:x1].astype(np.float32)
-    total = float(weight.sum())
-    shift = ((base - region) * weight[..., None]).sum(axis=(0, 1)) / total
+    # The network's colours moved onto the signer's: the typical difference where it fills
+    # (a median, so a stretch where it shows something else does not tint the rest).
+    inside = weight >= 0.5
+    if inside.any():
+        shift = np.median((base - region)[inside], axis=0)
+    else:
+        shift = ((base - region) * weight[..., None]).sum(axis=(0, 1)) / float(weight.sum())
     out = composite.image.copy()
-    mixed = base + weight[..., None] * (region + shift - base)
+    brought = region + shift
+    # The generated pixel is trusted where it keeps to the painted colour; where it departs
+    # far from it (the network's own backdrop or face showing through a hand) the paint holds.
+    departure = np.abs(brought - base).mean(axis=-1)
+    weight = weight * np.clip((FAR - departure) / (FAR - NEAR), 0.0, 1.0)
+    mixed = base + weight[..., None] * (brought - base)
     out[y0:y1, x0:x1] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
     return out
 
