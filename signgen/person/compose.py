@@ -130,6 +130,23 @@ class PersonScene:
             self._known[part.name] = np.maximum(known, self.masks[part.name])
             self._boxes[part.name] = _union(box, _box(outline > 0, size))
         self._lifts = {p.name: _grow(self.masks[p.name]) for p in PARTS}
+        # Per movable part, its box's layers stacked so that one warp moves them together:
+        # its pixels and mask (a limb: and what the reference can give of it); the body
+        # plate behind it and its lift mask.
+        self._stacks: dict[str, np.ndarray] = {}
+        self._behind: dict[str, np.ndarray] = {}
+        for part in MOVABLE:
+            box = self._boxes[part.name]
+            if box is None:
+                continue
+            x0, y0, x1, y1 = box
+            layers = [self._image[y0:y1, x0:x1], self.masks[part.name][y0:y1, x0:x1, None]]
+            if part.name in self._known:
+                layers.append(self._known[part.name][y0:y1, x0:x1, None])
+            self._stacks[part.name] = np.ascontiguousarray(np.concatenate(layers, axis=-1))
+            lift = self._lifts[part.name][y0:y1, x0:x1, None]
+            behind = np.concatenate([self.body_plate[y0:y1, x0:x1], lift], axis=-1)
+            self._behind[part.name] = np.ascontiguousarray(behind)
 
     def compose(self, xy: np.ndarray, conf: np.ndarray) -> Composite:
         """The reference moved to the pose ``xy`` [K, 2] / ``conf`` [K] (canonical, pixels of
@@ -159,13 +176,11 @@ class PersonScene:
         # Lift every moved limb off first (onto what lies behind it), then paste back to front.
         for part, _ in placed:
             x0, y0, x1, y1 = self._box_of(part)
-            if flow is None:
-                lift = self._lifts[part.name][y0:y1, x0:x1]
-                under = self.body_plate[y0:y1, x0:x1]
-            else:  # where the limb and the body behind it are once the body has moved
-                window = (flow[0][y0:y1, x0:x1], flow[1][y0:y1, x0:x1])
-                lift = _remap(self._lifts[part.name], window)
-                under = _remap(self.body_plate, window)
+            behind = self._behind[part.name]
+            if flow is not None:  # where the limb and the body behind it are once it moved
+                grid = (flow[0][y0:y1, x0:x1] - x0, flow[1][y0:y1, x0:x1] - y0)
+                behind = _remap(behind, grid)
+            under, lift = behind[..., :3], behind[..., 3]
             region = canvas[y0:y1, x0:x1]
             region += lift[..., None] * (under - region)
             np.maximum(moved[y0:y1, x0:x1], lift, out=moved[y0:y1, x0:x1])
@@ -177,11 +192,9 @@ class PersonScene:
             sx0, sy0, sx1, sy1 = self._box_of(part)
             local = _shift(matrix, (sx0, sy0), (x0, y0))
             shape = (x1 - x0, y1 - y0)
-            pixels = _warp(self._image[sy0:sy1, sx0:sx1], local, shape)
-            alpha = _warp(self.masks[part.name][sy0:sy1, sx0:sx1], local, shape)
-            known = self._known.get(part.name)
-            if known is not None:
-                known = _warp(known[sy0:sy1, sx0:sx1], local, shape)
+            layers = _warp(self._stacks[part.name], local, shape)
+            pixels, alpha = layers[..., :3], layers[..., 3]
+            known = layers[..., 4] if layers.shape[-1] > 4 else None
             alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box, known)
             _cover(fill[y0:y1, x0:x1], alpha, missing)
             region = canvas[y0:y1, x0:x1]
@@ -189,7 +202,8 @@ class PersonScene:
             np.maximum(moved[y0:y1, x0:x1], alpha, out=moved[y0:y1, x0:x1])
             np.maximum(soft[y0:y1, x0:x1], alpha, out=soft[y0:y1, x0:x1])
         _soften(canvas, soft, SOFTEN * size)
-        image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
+        canvas += 0.5
+        image = np.clip(canvas, 0, 255, out=canvas).astype(np.uint8)
         return Composite(image, fill, moved, weights)
 
     def _paint(
@@ -365,12 +379,12 @@ def _shift(matrix: np.ndarray, source: tuple[int, int], target: tuple[int, int])
 
 def _box(mask: np.ndarray, size: int, margin: int = 2) -> tuple[int, int, int, int] | None:
     """The bounding box (x0, y0, x1, y1) of ``mask`` > 0 plus ``margin``; None when empty."""
-    ys, xs = np.nonzero(mask > 1e-3)
-    if len(xs) == 0:
+    x, y, w, h = cv2.boundingRect((mask > 1e-3).astype(np.uint8))
+    if w == 0:
         return None
     return (
-        max(0, int(xs.min()) - margin), max(0, int(ys.min()) - margin),
-        min(size, int(xs.max()) + margin + 1), min(size, int(ys.max()) + margin + 1),
+        max(0, x - margin), max(0, y - margin),
+        min(size, x + w + margin), min(size, y + h + margin),
     )  # fmt: skip
 
 

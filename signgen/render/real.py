@@ -206,8 +206,8 @@ def blend_fill(composite: Composite, generated: np.ndarray) -> np.ndarray:
     if float(fill.max(initial=0.0)) < MIN_FILL:
         return composite.image
     size = composite.image.shape[0]
-    ys, xs = np.nonzero(fill >= MIN_FILL)
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    x0, y0, width, height = cv2.boundingRect((fill >= MIN_FILL).astype(np.uint8))
+    x1, y1 = x0 + width, y0 + height
     scale = generated.shape[0] / size
     # Resize only the region that is used: the crop of the generated frame that maps onto it.
     matrix = np.array([[scale, 0, scale * (x0 + 0.5) - 0.5], [0, scale, scale * (y0 + 0.5) - 0.5]])
