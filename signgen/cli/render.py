@@ -270,11 +270,6 @@ def _reference_pose(source: str, reference: Path, image: np.ndarray) -> PoseSequ
     return photo_pose(image, reference)  # its sidecar, else MediaPipe
 
 
-def reference_sidecar(reference: Path) -> Path:
-    """Where a reference image's own pose is kept beside it: NAME.pose.json."""
-    return reference.with_name(reference.stem + ".pose.json")
-
-
 def _load_sequence(job: RenderJob) -> PoseSequence:
     if (job.poses is None) == (job.gloss is None):
         raise ConfigError("give either a POSES file or --gloss TEXT (exactly one)")
@@ -306,6 +301,8 @@ def _read_sequence(job: RenderJob) -> PoseSequence:
 
 def _check_outputs(job: RenderJob) -> None:
     """Every output can be written and overwrites no input (nothing is read or rendered yet)."""
+    from signgen.io import pose_sidecar
+
     if job.out.suffix.lower() != ".mp4":
         raise ConfigError("the output video must be an .mp4 file", path=job.out)
     if job.out.is_dir():
@@ -315,7 +312,7 @@ def _check_outputs(job: RenderJob) -> None:
     for label, path in outputs.items():
         if path is not None:
             check_writable(path, label)
-    sidecar = reference_sidecar(job.reference)
+    sidecar = pose_sidecar(job.reference)
     own_pose = None if job.reference_pose in ("auto", "rest") else Path(job.reference_pose)
     inputs = [job.reference, job.poses, own_pose, sidecar if sidecar.exists() else None]
     if job.checkpoint.is_dir():

@@ -36,15 +36,14 @@ def reference_command(
 
     Example: signgen synth reference --appearance 7 --size 256 -o ref.png
     """
-    from signgen.cli.render import reference_sidecar
-    from signgen.io import write_poses
+    from signgen.io import pose_sidecar, write_poses
     from signgen.io.image import write_png
     from signgen.synth import Appearance, neutral_pose
     from signgen.synth.groundtruth import SynthOptions, reference_image
 
     try:
         write_png(reference_image(SynthOptions(appearance, size)), out)
-        sidecar = reference_sidecar(out)
+        sidecar = pose_sidecar(out)
         write_poses(neutral_pose(Appearance.from_seed(appearance), size), sidecar)
     except SigngenError as error:
         fail(error)

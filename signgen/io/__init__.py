@@ -119,6 +119,11 @@ def read_canonical(
     return to_canonical(read_poses(path, fps=fps, size=size))
 
 
+def pose_sidecar(image: Path) -> Path:
+    """Where an image's own pose is kept beside it: NAME.pose.json (signgen JSON)."""
+    return image.with_name(image.stem + ".pose.json")
+
+
 def write_poses(seq: PoseSequence, path: str | Path) -> None:
     """Write ``seq`` atomically: ``.json`` as signgen JSON, ``.pose`` through pose-format."""
     path = Path(path)

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from signgen.errors import ImageError
-from signgen.io import read_canonical
+from signgen.io import pose_sidecar, read_canonical
 from signgen.person.compose import Composite, PersonScene
 from signgen.person.segment import person_mask
 from signgen.pose.layouts import LEFT_HAND, LEFT_WRIST, RIGHT_HAND, RIGHT_WRIST
@@ -186,7 +186,7 @@ def photo_pose(image: np.ndarray, path: Path | None = None) -> PoseSequence:
     by MediaPipe. Raises ImageError naming ``path`` when no person is found."""
     size = image.shape[0]
     if path is not None:
-        sidecar = path.with_name(path.stem + ".pose.json")
+        sidecar = pose_sidecar(path)
         if sidecar.is_file():
             return frame_reference_pose(read_canonical(sidecar), size)
     try:
