@@ -2,9 +2,10 @@
 
 from signgen.render.options import RenderOptions, WarmStart
 from signgen.render.output import RenderResult, render_to_video
-from signgen.render.renderer import ClipStream, Frame, Renderer, resolve_device
+from signgen.render.renderer import Clip, ClipStream, Frame, Renderer, resolve_device
 
 __all__ = [
+    "Clip",
     "ClipStream",
     "Frame",
     "RenderOptions",

@@ -16,8 +16,8 @@ from signgen.io.video import VideoInfo
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions
 from signgen.render.overlay import draw_skeleton, side_by_side
-from signgen.render.real import PersonClip, PersonRenderer, rescale
-from signgen.render.renderer import ClipStream, Frame, Renderer
+from signgen.render.real import PersonRenderer, rescale
+from signgen.render.renderer import Clip, Frame, Renderer
 from signgen.report import FrameTiming, LatencyReport
 from signgen.video import VideoWriter
 
@@ -53,9 +53,7 @@ def render_to_video(
     video's frame size (frames of another size are resized to it); the renderer's by default.
     ``renderer``: a `Renderer`, or a `PersonRenderer` (the real-pixel path).
     """
-    clip: ClipStream | PersonClip = renderer.render_clip(
-        reference, poses, options, reference_pose=reference_pose
-    )
+    clip: Clip = renderer.render_clip(reference, poses, options, reference_pose=reference_pose)
     size = size or renderer.size
     prepared = rescale(clip.poses, size)
     writer = VideoWriter(out, clip.fps, 2 * size if show_skeleton else size, size)

@@ -26,7 +26,7 @@ from signgen.pose.layouts import LEFT_HAND, LEFT_WRIST, RIGHT_HAND, RIGHT_WRIST
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions, Smoothing
 from signgen.render.poses import estimate_reference_pose, frame_reference_pose, prepare_poses
-from signgen.render.renderer import ClipStream, Frame, Renderer, Sink
+from signgen.render.renderer import Clip, ClipStream, Frame, Renderer, Sink
 from signgen.timing import Clock, timed
 
 EASE_SECONDS = 0.5
@@ -108,8 +108,9 @@ class PersonRenderer:
         )
 
 
-class PersonClip:
-    """A prepared real-pixel clip: ``poses`` (canonical, output frame), ``setup_ms``, frames."""
+class PersonClip(Clip):
+    """A real-pixel clip: the reference composed into each pose, the network's frames
+    (``network``) where the reference has no pixels."""
 
     def __init__(
         self,
@@ -121,17 +122,13 @@ class PersonClip:
     ) -> None:
         self.scene = scene
         self.clock = clock
-        self.poses = poses
+        self._poses = poses
         self.network = network
         self.setup_ms = setup_ms
 
     @property
-    def num_frames(self) -> int:
-        return self.poses.num_frames
-
-    @property
-    def fps(self) -> float:
-        return self.poses.fps
+    def poses(self) -> PoseSequence:
+        return self._poses
 
     def frames(self, sink: Sink | None = None) -> Iterator[Frame]:
         """Render the frames one by one (call once per clip)."""
@@ -152,9 +149,6 @@ class PersonClip:
                 sink(index, image)
         timing = dataclasses.replace(drawn.timing, compose_ms=compose_lap.ms, mux_ms=mux_lap.ms)
         return Frame(index, image, timing)
-
-    def __iter__(self) -> Iterator[Frame]:
-        return self.frames()
 
 
 def check_output_size(size: int) -> None:

@@ -11,6 +11,7 @@ stream and the multi-clip loop of `signgen.render.multi` run the same code.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -319,10 +320,36 @@ class ClipState:
         return self.index >= self.poses.num_frames
 
 
-class ClipStream:
-    """A prepared clip: ``poses`` (canonical, in the render frame), ``setup_ms`` (pose
-    preparation + reference encoding), and its frames: iterate it, or `frames(sink)` to have
-    each image passed to ``sink`` inside the timed loop (so deadline mode counts the mux).
+class Clip(ABC):
+    """A prepared clip, drawn by the network or through the real-pixel path: ``poses``
+    (canonical, in the output frame), ``setup_ms``, and its frames: iterate it, or
+    `frames(sink)` to have each image passed to ``sink`` inside the timed loop (so deadline
+    mode counts the mux)."""
+
+    setup_ms: float
+
+    @property
+    @abstractmethod
+    def poses(self) -> PoseSequence: ...
+
+    @abstractmethod
+    def frames(self, sink: Sink | None = None) -> Iterator[Frame]:
+        """Render the frames one by one (call once per clip)."""
+
+    @property
+    def num_frames(self) -> int:
+        return self.poses.num_frames
+
+    @property
+    def fps(self) -> float:
+        return self.poses.fps
+
+    def __iter__(self) -> Iterator[Frame]:
+        return self.frames()
+
+
+class ClipStream(Clip):
+    """A clip the network draws whole; ``setup_ms``: pose preparation + reference encoding.
     ``state`` is what a multi-clip loop (`signgen.render.multi`) batches with other clips."""
 
     def __init__(self, renderer: Renderer, state: ClipState, setup_ms: float) -> None:
@@ -338,17 +365,6 @@ class ClipStream:
     @property
     def poses(self) -> PoseSequence:
         return self.state.poses
-
-    @property
-    def num_frames(self) -> int:
-        return self.poses.num_frames
-
-    @property
-    def fps(self) -> float:
-        return self.poses.fps
-
-    def __iter__(self) -> Iterator[Frame]:
-        return self.frames()
 
 
 def _start(plan: FramePlan, clip: ClipState, image_size: int) -> tuple[Tensor, Tensor, int]:

@@ -34,7 +34,7 @@ from signgen.render.real import (
     rescale,
 )
 from signgen.render.recipe import load_recipe
-from signgen.render.renderer import ClipStream, DType, Renderer
+from signgen.render.renderer import Clip, DType, Renderer
 from signgen.serve.live import Signer
 from signgen.serve.protocol import Poses, Start
 from signgen.serve.queue import PoseFrame, PoseQueue
@@ -212,7 +212,7 @@ class LiveService:
         if not poses.num_frames:
             raise GlossError("nothing to render: no frames")
         size = image.shape[0]
-        clip: ClipStream | PersonClip
+        clip: Clip
         if photo:
             options = self.recipe.options(seed=seed, smoothing=SMOOTHING)
             renderer = PersonRenderer(self.renderer, size)
