@@ -3,13 +3,17 @@
 Prepared once: the person mask, the part masks, the body plate (the reference with the arms
 and hands removed and inpainted: what lies behind a moved limb), how strongly each pixel
 follows the head and the trunk, the colours of the skin and of each limb. Per frame: every
-part gets its transform (jitter-ramped); still parts keep their reference pixels exactly. The
+part gets its transform (jitter-ramped, judged on the points in view: a joint out of the
+frame is a guess whose shake must not move what is seen); still parts keep their reference
+pixels exactly. The
 head and trunk move as one smooth backward warp (their surroundings stretch a little, nothing
 tears, the face stays sharp); moved limbs and hands are lifted off onto the body plate and
 pasted at their target place, back to front, and softened a little (`SOFTEN`: motion blur).
-Where the target shape of a moved limb or hand has no reference pixels (a hand out of view in
-the reference, a limb that left the frame) the composite paints the part's colour and marks
-the pixel in ``fill``: the generator's share.
+Where the target shape of a moved hand has no reference pixels, or a moved limb's shape has
+none because the reference did not show that piece of it (out of view, or hidden behind a
+hand or forearm), the composite paints the part's colour and marks the pixel in ``fill``: the
+generator's share. A limb's outline is wider than most arms: the rest of it is backdrop, not
+a missing piece, and is left to what lies behind.
 """
 
 from __future__ import annotations
