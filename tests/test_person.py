@@ -13,7 +13,16 @@ from signgen.person import PARTS, PersonScene, part_masks, person_mask, ramp_tra
 from signgen.person.compose import Composite
 from signgen.person.parts import draw_part, matched_points, shoulder_width
 from signgen.person.warp import bone_transform, displacement, part_transform
-from signgen.pose.layouts import LEFT_ELBOW, LEFT_HAND, LEFT_SHOULDER, LEFT_WRIST, RIGHT_SHOULDER
+from signgen.pose.layouts import (
+    LEFT_ELBOW,
+    LEFT_HAND,
+    LEFT_HIP,
+    LEFT_SHOULDER,
+    LEFT_WRIST,
+    RIGHT_ELBOW,
+    RIGHT_HIP,
+    RIGHT_SHOULDER,
+)
 from signgen.render.real import blend_fill, ease_in, rescale
 from signgen.synth import Appearance, neutral_pose, render_frame
 
@@ -108,6 +117,22 @@ def test_a_hand_is_a_palm_and_fingers_and_spread_fingers_show_what_is_between() 
     conf[[LEFT_WRIST, LEFT_WRIST + 2, LEFT_WRIST + 4]] = 1
     fallback = draw_part(PART["left_hand"], xy, conf, 112, scale=40.0)
     assert fallback[74, 48] == 255 and fallback[30, 48] == 0
+
+
+def test_the_shoulder_and_sleeve_beside_the_trunk_go_with_the_upper_arm() -> None:
+    xy = np.zeros((543, 2), np.float32)
+    conf = np.zeros(543, np.float32)
+    points = {
+        LEFT_SHOULDER: (66, 30), RIGHT_SHOULDER: (30, 30), LEFT_HIP: (58, 80),
+        RIGHT_HIP: (38, 80), LEFT_ELBOW: (74, 60), RIGHT_ELBOW: (22, 60),
+    }  # fmt: skip
+    for index, point in points.items():
+        xy[index], conf[index] = point, 1.0
+    masks = part_masks(xy, conf, np.ones((96, 96), np.float32), feather=0.0)
+    assert masks["left_upper_arm"][34, 78] == 1.0  # beside the shoulder, off the bone
+    assert masks["right_upper_arm"][34, 18] == 1.0
+    assert masks["torso"][70, 68] == 1.0  # beside the trunk far below the shoulder
+    assert masks["torso"][50, 48] == 1.0
 
 
 def test_matched_points_keep_only_the_hand_points_both_poses_see() -> None:

@@ -16,20 +16,27 @@ import numpy as np
 
 from signgen.pose.layouts import (
     FINGERS,
+    LEFT,
     LEFT_ELBOW,
     LEFT_HAND,
     LEFT_HIP,
     LEFT_SHOULDER,
     LEFT_WRIST,
+    RIGHT,
     RIGHT_ELBOW,
     RIGHT_HAND,
     RIGHT_HIP,
     RIGHT_SHOULDER,
     RIGHT_WRIST,
+    Side,
 )
 
 Kind = Literal["torso", "head", "limb", "hand"]
 HEAD_POINTS = tuple(range(11))  # nose, eyes, ears, mouth corners (MediaPipe Pose)
+SLEEVE = 0.35
+"""How far below the shoulder (a share of the shoulder width) what sticks out beyond the
+trunk's line still belongs to the upper arm: the deltoid and a short sleeve; below it, the
+trunk's own side."""
 PALM = (0, 1, 2, 5, 9, 13, 17)  # wrist, the thumb's base, the knuckles (of the 21 hand points)
 
 
@@ -181,6 +188,37 @@ def _head_shape(xy: np.ndarray, conf: np.ndarray, size: int, scale: float) -> np
     return canvas
 
 
+def _beside_trunk(
+    side: Side, xy: np.ndarray, conf: np.ndarray, size: int, scale: float
+) -> np.ndarray:
+    """uint8 [S, S] (255 inside): what sticks out sideways beyond the trunk's line (shoulder to
+    hip) on ``side``, from above the shoulder to `SLEEVE` below it (not past the elbow): the
+    shoulder's and sleeve's outline, which moves with the upper arm. Empty when the hip or
+    elbow is not seen."""
+    canvas = np.zeros((size, size), np.uint8)
+    other = RIGHT_SHOULDER if side.shoulder == LEFT_SHOULDER else LEFT_SHOULDER
+    if (conf[[side.shoulder, side.hip, side.elbow, other]] <= 0).any() or scale <= 0:
+        return canvas
+    shoulder = xy[side.shoulder].astype(np.float64)
+    down = xy[side.hip] - shoulder
+    length = float(np.hypot(*down))
+    if length < 1e-6:
+        return canvas
+    down = down / length
+    across = np.array([-down[1], down[0]])
+    if float((xy[other] - shoulder) @ across) > 0:  # ``across`` points away from the body
+        across = -across
+    elbow = float((xy[side.elbow] - shoulder) @ down)
+    ys, xs = np.mgrid[0:size, 0:size]
+    dx, dy = xs - shoulder[0], ys - shoulder[1]
+    along = dx * down[0] + dy * down[1]
+    out = dx * across[0] + dy * across[1]
+    reach = min(elbow, SLEEVE * scale)
+    inside = (out > 0) & (out < 0.6 * scale) & (along > -0.3 * scale) & (along < reach)
+    canvas[inside] = 255
+    return canvas
+
+
 def part_masks(
     xy: np.ndarray, conf: np.ndarray, person: np.ndarray, feather: float = 1.0
 ) -> dict[str, np.ndarray]:
@@ -196,6 +234,9 @@ def part_masks(
     for part in PARTS:
         if part.kind in ("limb", "hand"):
             shapes[part.name] = draw_part(part, xy, conf, size, scale)
+    for side in (LEFT, RIGHT):  # a sleeve wider than the bone's capsule goes with the arm
+        name = f"{'right' if side.right else 'left'}_upper_arm"
+        shapes[name] = np.maximum(shapes[name], _beside_trunk(side, xy, conf, size, scale))
     shapes["head"] = _head_shape(xy, conf, size, scale)
     remaining = person.astype(np.float32).copy()
     masks: dict[str, np.ndarray] = {}
