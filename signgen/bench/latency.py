@@ -2,10 +2,11 @@
 
 The user's reference photo at their ``--size``, on their device, driven by a pose file through
 the real-pixel path (the person composited at full size, the flow network at its own size),
-sampled with the checkpoint's recipe (`signgen.render.recipe`). Beside it, on the same frames,
-the same path with the 50-step sampler, so the speed-up is measured in the same run. Frame 0
-(the cold start) and the warm-up frames are not timed; the rows alternate in rounds so a burst
-of load from another process hits both alike.
+sampled with the checkpoint's recipe (`signgen.render.recipe`). Beside it, in the same run,
+the same path with the 50-step sampler on the first of those frames (fewer of them: each costs
+50 evaluations), so the speed-up is measured on one machine state. Frame 0 (the cold start)
+and the warm-up frames are not timed; the rows alternate in rounds so a burst of load from
+another process hits both alike.
 """
 
 from __future__ import annotations
