@@ -5,10 +5,10 @@ and hands removed and inpainted: what lies behind a moved limb), how strongly ea
 follows the head and the trunk, the colours of the skin and of each limb. Per frame: every
 part gets its transform (jitter-ramped, judged on the points in view: a joint out of the
 frame is a guess whose shake must not move what is seen); still parts keep their reference
-pixels exactly. The
-head and trunk move as one smooth backward warp (their surroundings stretch a little, nothing
-tears, the face stays sharp); moved limbs and hands are lifted off onto the body plate and
-pasted at their target place, back to front, and softened a little (`SOFTEN`: motion blur).
+pixels exactly. The head and trunk move as one smooth backward warp (their surroundings
+stretch a little, nothing tears, the face stays sharp); moved limbs and hands are lifted off
+onto the body plate and pasted at their target place, back to front, and softened a little
+(`SOFTEN`: motion blur).
 Where the target shape of a moved hand has no reference pixels, or a moved limb's shape has
 none because the reference did not show that piece of it (out of view, or hidden behind a
 hand or forearm), the composite paints the part's colour and marks the pixel in ``fill``: the
