@@ -119,38 +119,31 @@ class PersonScene:
             np.arange(size, dtype=np.float32), np.arange(size, dtype=np.float32)
         )
         self._image = reference.astype(np.float32)
-        self._boxes = {p.name: _box(_grow(self.masks[p.name]), size) for p in PARTS}
-        # What of each limb the reference can give: its outline in the reference (inside the
-        # frame) less what a part in front of it hides. The rest of its outline there is
-        # background, not a missing piece of the limb.
-        self._known: dict[str, np.ndarray] = {}
-        for index, part in enumerate(PARTS):
-            box = self._boxes[part.name]
-            if part.kind != "limb" or box is None:
-                continue
-            outline = draw_part(part, self.xy, self.conf, size, scale).astype(np.float32) / 255
-            hidden = np.sum([self.masks[q.name] for q in PARTS[index + 1 :]], axis=0)
-            known = cv2.GaussianBlur(outline, (0, 0), 1.0) * (1.0 - hidden)
-            self._known[part.name] = np.maximum(known, self.masks[part.name])
-            self._boxes[part.name] = _union(box, _box(outline > 0, size))
-        self._lifts = {p.name: _grow(self.masks[p.name]) for p in PARTS}
-        # Per movable part, its box's layers stacked so that one warp moves them together:
-        # its pixels and mask (a limb: and what the reference can give of it); the body
-        # plate behind it and its lift mask.
+        lifts = {p.name: _grow(self.masks[p.name]) for p in PARTS}
+        self._boxes = {p.name: _box(lifts[p.name], size) for p in PARTS}
+        # Per movable part, its box's layers stacked so that one warp moves them together: its
+        # pixels and mask, and for a limb what the reference can give of it (its outline inside
+        # the frame less what a part in front of it hides; the rest of the outline there is
+        # backdrop, not a missing piece of the limb); the body plate behind it and its lift.
         self._stacks: dict[str, np.ndarray] = {}
         self._behind: dict[str, np.ndarray] = {}
-        for part in MOVABLE:
+        for index, part in enumerate(PARTS):
             box = self._boxes[part.name]
-            if box is None:
+            if part.kind not in ("limb", "hand") or box is None:
                 continue
+            layers = [self._image, self.masks[part.name][..., None]]
+            if part.kind == "limb":
+                drawn = draw_part(part, self.xy, self.conf, size, scale)
+                outline = drawn.astype(np.float32) / 255
+                hidden = np.sum([self.masks[q.name] for q in PARTS[index + 1 :]], axis=0)
+                known = cv2.GaussianBlur(outline, (0, 0), 1.0) * (1.0 - hidden)
+                layers.append(np.maximum(known, self.masks[part.name])[..., None])
+                box = self._boxes[part.name] = _union(box, _box(outline > 0, size))
             x0, y0, x1, y1 = box
-            layers = [self._image[y0:y1, x0:x1], self.masks[part.name][y0:y1, x0:x1, None]]
-            if part.name in self._known:
-                layers.append(self._known[part.name][y0:y1, x0:x1, None])
-            self._stacks[part.name] = np.ascontiguousarray(np.concatenate(layers, axis=-1))
-            lift = self._lifts[part.name][y0:y1, x0:x1, None]
-            behind = np.concatenate([self.body_plate[y0:y1, x0:x1], lift], axis=-1)
-            self._behind[part.name] = np.ascontiguousarray(behind)
+            stack = np.concatenate([layer[y0:y1, x0:x1] for layer in layers], axis=-1)
+            self._stacks[part.name] = np.ascontiguousarray(stack)
+            behind = [self.body_plate[y0:y1, x0:x1], lifts[part.name][y0:y1, x0:x1, None]]
+            self._behind[part.name] = np.ascontiguousarray(np.concatenate(behind, axis=-1))
 
     def compose(self, xy: np.ndarray, conf: np.ndarray) -> Composite:
         """The reference moved to the pose ``xy`` [K, 2] / ``conf`` [K] (canonical, pixels of
@@ -280,13 +273,17 @@ class PersonScene:
         if part.kind == "limb":
             along = np.linspace(0.0, 1.0, 9)[:, None]
             points = points[0] + along * (points[1] - points[0])
-        inside = (points >= 0).all(axis=1) & (points < self.size).all(axis=1)
+        inside = self._inside(points)
         return points[inside] if inside.any() else points
 
     def _outside(self, points: np.ndarray) -> bool:
         """Whether all ``points`` [N, 2] lie outside the frame."""
-        inside = (points >= 0).all(axis=1) & (points < self.size).all(axis=1)
-        return not bool(inside.any())
+        return not bool(self._inside(points).any())
+
+    def _inside(self, points: np.ndarray) -> np.ndarray:
+        """bool [N]: which ``points`` [N, 2] lie inside the frame."""
+        inside: np.ndarray = (points >= 0).all(axis=1) & (points < self.size).all(axis=1)
+        return inside
 
     def _target_box(
         self, part: Part, matrix: np.ndarray, xy: np.ndarray, conf: np.ndarray
@@ -327,7 +324,7 @@ class PersonScene:
         shape = cv2.GaussianBlur(drawn.astype(np.float32) / 255.0, (0, 0), 1.0)
         if part.kind == "hand":  # the target hand's outline wins over the reference's fingers
             alpha = alpha * shape
-        missing = np.clip(shape - (alpha if known is None else np.maximum(alpha, known)), 0.0, 1.0)
+        missing = np.clip(shape - (alpha if known is None else known), 0.0, 1.0)
         colour = self.skin if part.kind == "hand" else self.colours[part.name]
         total = alpha + missing
         safe = np.maximum(total, 1e-6)[..., None]

@@ -119,8 +119,7 @@ def _follow_wrists(
     frames = np.arange(source.shape[0])
     for hand, wrist in ((LEFT_HAND, LEFT_WRIST), (RIGHT_HAND, RIGHT_WRIST)):
         before, after = previous[:, hand.start], following[:, hand.start]
-        ends = (before >= 0) & (after < source.shape[0])
-        cells = fill[:, hand.start] & valid[:, wrist] & ends
+        cells = fill[:, hand.start] & valid[:, wrist]  # a filled cell has both ends
         cells[cells] &= valid[before[cells], wrist] & valid[after[cells], wrist]
         if not cells.any():
             continue
