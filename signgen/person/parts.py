@@ -196,7 +196,7 @@ def _beside_trunk(
     shoulder's and sleeve's outline, which moves with the upper arm. Empty when the hip or
     elbow is not seen."""
     canvas = np.zeros((size, size), np.uint8)
-    other = RIGHT_SHOULDER if side.shoulder == LEFT_SHOULDER else LEFT_SHOULDER
+    other = (RIGHT if side is LEFT else LEFT).shoulder
     if (conf[[side.shoulder, side.hip, side.elbow, other]] <= 0).any() or scale <= 0:
         return canvas
     shoulder = xy[side.shoulder].astype(np.float64)
