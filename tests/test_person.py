@@ -172,7 +172,7 @@ def test_the_reference_in_its_own_pose_composes_to_itself(signer: tuple[np.ndarr
     image, xy, conf, person = signer
     composite = PersonScene(image, xy, conf, person).compose(xy, conf)
     np.testing.assert_array_equal(composite.image, image)
-    assert composite.fill.max() == 0 and composite.moved.max() == 0
+    assert composite.painted.max() == 0 and composite.moved.max() == 0
     assert set(composite.weights.values()) == {0.0}
 
 
@@ -199,7 +199,7 @@ def test_a_moved_forearm_carries_its_own_pixels_to_the_target(
     inner = scene.masks["left_forearm"] > 0.999
     ys, xs = np.nonzero(inner)
     ty, tx = ys + int(offset[1]), xs + int(offset[0])
-    keep = (composite.moved[ty, tx] > 0.999) & (composite.fill[ty, tx] < 1e-3)
+    keep = (composite.moved[ty, tx] > 0.999) & (composite.painted[ty, tx] < 1e-3)
     assert keep.sum() > 10
     diff = np.abs(composite.image[ty[keep], tx[keep]].astype(int) - image[ys[keep], xs[keep]])
     assert diff.max() <= 8 and diff.mean() <= 2  # moved pixels are softened a little
@@ -229,7 +229,7 @@ def test_a_moved_head_carries_the_face_sharp_and_stretches_its_surroundings(
     assert left.sum() > 10
     assert np.abs(composite.image[left].astype(int) - image[left]).mean() > 20
     # No hole opens behind the head: nothing is painted for the generator.
-    assert composite.fill.max() == 0.0
+    assert composite.painted.max() == 0.0
     # Far from the person the backdrop is untouched.
     far = cv2.GaussianBlur(person, (0, 0), 8) < 1e-4
     assert far.sum() > 100
@@ -266,10 +266,43 @@ def test_a_moved_limb_thinner_than_its_outline_paints_nothing_beside_it(
     target[[LEFT_ELBOW, *_left_forearm_and_hand()]] += offset
     composite = scene.compose(target, conf)
     assert composite.weights["left_forearm"] == 1.0
-    # Where the band went, the generator is not asked to paint an arm: it was backdrop.
+    # Where the band went, no arm is painted: it was backdrop.
     ys, xs = np.nonzero(band)
-    landed = composite.fill[ys + int(offset[1]), xs + int(offset[0])]
+    landed = composite.painted[ys + int(offset[1]), xs + int(offset[0])]
     assert (landed > 0.5).mean() < 0.3
+
+
+def test_a_limbs_missing_piece_continues_the_limb_next_to_it_and_is_not_the_generators(
+    signer: tuple[np.ndarray, ...],
+) -> None:
+    image, xy, conf, person = signer
+    masks = part_masks(xy, conf, person)
+    forearm = masks["left_forearm"] > 0.5
+    # The forearm is red by the elbow and blue by the wrist: its mean is neither.
+    along = _along_bone(xy[LEFT_ELBOW], xy[LEFT_WRIST], 96)
+    striped = image.copy()
+    striped[forearm & (along < 0.5)] = (200, 30, 30)
+    striped[forearm & (along >= 0.5)] = (30, 30, 200)
+    scene = PersonScene(striped, xy, conf, person)
+    # The wrist moves out and down while the hand stays: the piece of the forearm the hand
+    # hid in the photo comes into view with no pixels of its own.
+    target = xy.copy()
+    target[LEFT_WRIST] += np.array([6.0, 4.0], np.float32)
+    composite = scene.compose(target, conf)
+    assert composite.weights["left_forearm"] == 1.0 and composite.weights["left_hand"] == 0.0
+    piece = (composite.painted > 0.9) & (masks["left_hand"] < 0.01)
+    assert piece.sum() >= 5
+    colours = composite.image[piece].astype(int)
+    # Blue like the wrist end beside it (the mean colour of the whole forearm is red-purple).
+    assert (colours[:, 2] - colours[:, 0]).mean() > 25
+    assert composite.fill[piece].max() == 0.0  # paint, not the generator's share
+
+
+def _along_bone(start: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
+    """float [S, S]: each pixel's position along the bone start -> end (0 at start, 1 at end)."""
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    bone = end - start
+    return ((xs - start[0]) * bone[0] + (ys - start[1]) * bone[1]) / float(bone @ bone)
 
 
 def test_a_joint_out_of_view_does_not_move_what_is_seen(
@@ -286,7 +319,7 @@ def test_a_joint_out_of_view_does_not_move_what_is_seen(
     composite = scene.compose(target, conf)
     assert composite.weights["left_upper_arm"] == 0.0
     np.testing.assert_array_equal(composite.image, image)
-    assert composite.fill.max() == 0.0
+    assert composite.painted.max() == 0.0
 
 
 def _point(xy: np.ndarray) -> tuple[int, int]:
@@ -302,7 +335,7 @@ def test_the_scene_refuses_a_reference_without_a_person(signer: tuple[np.ndarray
 
 
 def _composite(image: np.ndarray, fill: np.ndarray) -> Composite:
-    return Composite(image, fill, fill, {})
+    return Composite(image, fill, fill, fill, {})
 
 
 def test_blend_fill_leaves_a_composite_without_fill_untouched() -> None:

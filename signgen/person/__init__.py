@@ -4,8 +4,9 @@ The reference is split into body parts (torso, head, upper arms, forearms, hands
 person mask and pose; each part is moved to the target pose by its own similarity transform
 and composed in depth order over plates of what lies behind it. Parts whose control points
 moved less than the jitter threshold stay exactly as in the reference. What no reference
-pixel can give (a hand that was out of view, a limb that left the frame) is marked in the
-composite's ``fill`` mask for the generator, and given a first colour estimate here.
+pixel can give is painted here: a limb's missing piece (it left the frame, or was hidden)
+continues the limb's own colours; a hand that was out of view gets the skin's colour and
+is marked in the composite's ``fill`` mask for the generator, which draws its fingers.
 numpy/OpenCV only: no model code (see `signgen.render.person` for the frame loop).
 """
 

@@ -11,9 +11,13 @@ onto the body plate and pasted at their target place, back to front, and softene
 (`SOFTEN`: motion blur).
 Where the target shape of a moved hand has no reference pixels, or a moved limb's shape has
 none because the reference did not show that piece of it (out of view, or hidden behind a
-hand or forearm), the composite paints the part's colour and marks the pixel in ``fill``: the
-generator's share. A limb's outline is wider than most arms: the rest of it is backdrop, not
-a missing piece, and is left to what lies behind.
+hand or forearm), the composite paints it and marks the pixel in ``painted``. A hand is
+painted in the skin's colour and marked in ``fill`` too: the generator's share, the fingers
+that paint cannot draw. A limb's missing piece continues the colours of the limb next to it
+(a forearm whose wrist was out of view goes on as the arm above it) and stays paint: the
+generator draws a limb as a flat capsule with a dark rim, which adds no detail and shows as
+scribbles on a real arm. A limb's outline is wider than most arms: the rest of it is
+backdrop, not a missing piece, and is left to what lies behind.
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ SOFTEN = 1 / 128
 """What a moved limb or hand covers is softened by a Gaussian of this share of the frame size
 (2 px at 256): a moving limb is motion-blurred on camera, and a rigidly moved part's hard edge
 is never exactly where the real one is; what stood still keeps its sharp reference pixels."""
+CONTINUE = 0.5
+"""How far (a share of the limb's width) a limb's missing piece looks for the colours it
+continues."""
+NEAR_SHARE = 0.05  # part coverage, blurred, below which those colours fade into the part's own
 BODY_KINDS = ("torso", "head")  # moved by one smooth warp, not lifted off
 BODY_REACH = 0.12
 """How far (a share of the shoulder width) the head's and trunk's motion spreads beyond their
@@ -56,14 +64,17 @@ class Composite:
     """One composed frame.
 
     image: uint8 [S, S, 3] RGB.
-    fill:  float32 [S, S] in [0, 1]: where no reference pixel could be moved in (the
-           generator's share); 0 where the image is the reference's own pixels.
+    fill:  float32 [S, S] in [0, 1]: the generator's share (a hand's missing pixels); 0
+           where the image is the reference's own pixels.
+    painted: float32 [S, S] in [0, 1]: where no reference pixel could be moved in (``fill``
+           and the limbs' missing pieces).
     moved: float32 [S, S] in [0, 1]: where the image differs from the reference by design.
     weights: each part's transform weight (0 = kept still, 1 = moved fully).
     """
 
     image: np.ndarray
     fill: np.ndarray
+    painted: np.ndarray
     moved: np.ndarray
     weights: dict[str, float]
 
@@ -151,6 +162,7 @@ class PersonScene:
         size = self.size
         canvas = self._image.copy()
         fill = np.zeros((size, size), np.float32)
+        painted = np.zeros((size, size), np.float32)
         moved = np.zeros((size, size), np.float32)
         soft = np.zeros((size, size), np.float32)
         weights: dict[str, float] = {}
@@ -162,7 +174,7 @@ class PersonScene:
                 placed.append((part, matrix))
             elif self._boxes[part.name] is None and part.kind in ("limb", "hand"):
                 weights[part.name] = 1.0  # out of the reference's view: drawn in its colour
-                self._paint(part, xy, conf, canvas, fill, moved)
+                self._paint(part, xy, conf, canvas, (fill, painted), moved)
         body = [(part, matrix) for part, matrix in placed if part.kind in BODY_KINDS]
         placed = [(part, matrix) for part, matrix in placed if part.kind not in BODY_KINDS]
         flow = self._body_flow(body) if body else None
@@ -193,7 +205,8 @@ class PersonScene:
             pixels, alpha = layers[..., :3], layers[..., 3]
             known = layers[..., 4] if layers.shape[-1] > 4 else None
             alpha, pixels, missing = self._complete(part, xy, conf, alpha, pixels, box, known)
-            _cover(fill[y0:y1, x0:x1], alpha, missing)
+            _cover(painted[y0:y1, x0:x1], alpha, missing)
+            _cover(fill[y0:y1, x0:x1], alpha, missing if part.kind == "hand" else None)
             region = canvas[y0:y1, x0:x1]
             region += alpha[..., None] * (pixels - region)
             np.maximum(moved[y0:y1, x0:x1], alpha, out=moved[y0:y1, x0:x1])
@@ -201,7 +214,7 @@ class PersonScene:
         _soften(canvas, soft, SOFTEN * size)
         canvas += 0.5
         image = np.clip(canvas, 0, 255, out=canvas).astype(np.uint8)
-        return Composite(image, fill, moved, weights)
+        return Composite(image, fill, painted, moved, weights)
 
     def _paint(
         self,
@@ -209,11 +222,12 @@ class PersonScene:
         xy: np.ndarray,
         conf: np.ndarray,
         canvas: np.ndarray,
-        fill: np.ndarray,
+        masks: tuple[np.ndarray, np.ndarray],
         moved: np.ndarray,
     ) -> None:
         """A limb or hand the reference does not show, painted in its colour in its target
-        shape (all of it the generator's share)."""
+        shape and marked in ``masks`` = (fill, painted): a hand in both, a limb in painted
+        only (it stays paint)."""
         extent = part_extent(part, xy, conf, self.scale)
         if extent is None:
             return
@@ -225,7 +239,9 @@ class PersonScene:
         shape = cv2.GaussianBlur(drawn.astype(np.float32) / 255.0, (0, 0), 1.0)
         region = canvas[y0:y1, x0:x1]
         region += shape[..., None] * (self.colours[part.name] - region)
-        _cover(fill[y0:y1, x0:x1], shape, shape)
+        fill, painted = masks
+        _cover(painted[y0:y1, x0:x1], shape, shape)
+        _cover(fill[y0:y1, x0:x1], shape, shape if part.kind == "hand" else None)
         np.maximum(moved[y0:y1, x0:x1], shape, out=moved[y0:y1, x0:x1])
 
     def _body_flow(self, body: list[tuple[Part, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -315,7 +331,8 @@ class PersonScene:
         known: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A moved limb or hand in its target shape: the warped reference pixels where they
-        exist, the part's colour where they do not (all in the frame region ``box``). For a
+        exist, paint where they do not (all in the frame region ``box``): a hand's skin
+        colour, for a limb the colours of its own pixels nearby (`_continue_colours`). For a
         limb, ``known`` is what the reference could give, moved like its pixels: the target
         outline beyond it is missing (out of view or hidden in the reference), the rest of
         the outline is background. Returns (alpha, pixels, missing)."""
@@ -326,6 +343,9 @@ class PersonScene:
             alpha = alpha * shape
         missing = np.clip(shape - (alpha if known is None else known), 0.0, 1.0)
         colour = self.skin if part.kind == "hand" else self.colours[part.name]
+        if part.kind == "limb" and missing.any():
+            reach = CONTINUE * part.width * self.scale
+            colour = _continue_colours(pixels, alpha, colour, reach)
         total = alpha + missing
         safe = np.maximum(total, 1e-6)[..., None]
         mixed = (alpha[..., None] * pixels + missing[..., None] * colour) / safe
@@ -359,6 +379,20 @@ def _soften(canvas: np.ndarray, moved: np.ndarray, sigma: float) -> None:
     region = canvas[y0:y1, x0:x1]
     blurred = cv2.GaussianBlur(region, (0, 0), sigma)
     region += moved[y0:y1, x0:x1, None] * (blurred - region)
+
+
+def _continue_colours(
+    pixels: np.ndarray, alpha: np.ndarray, colour: np.ndarray, reach: float
+) -> np.ndarray:
+    """float32 [h, w, 3]: at each pixel, the mean of the part's ``pixels`` (coverage
+    ``alpha`` [h, w]) within about ``reach`` px (a Gaussian-weighted mean); ``colour`` [3]
+    where the part has too few pixels that near."""
+    sigma = max(1.0, reach)
+    weight = cv2.GaussianBlur(alpha, (0, 0), sigma)
+    total = cv2.GaussianBlur(pixels * alpha[..., None], (0, 0), sigma)
+    local = total / np.maximum(weight, 1e-6)[..., None]
+    trust = np.clip(weight / NEAR_SHARE, 0.0, 1.0)[..., None]
+    return colour + trust * (local - colour)
 
 
 def _cover(fill: np.ndarray, alpha: np.ndarray, missing: np.ndarray | None) -> None:

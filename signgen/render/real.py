@@ -3,9 +3,10 @@
 Per frame the reference is composed into the target pose (`PersonScene`, at output size) and
 the flow network renders the same pose at its own size (warm-started, one evaluation per
 frame); the network's frame is used only where the composite has no reference pixel to move
-in (the ``fill`` mask: an uncovered hand, a limb that was out of view), colour-matched to
-the signer there. Everything else is the reference's own pixels, so a still signer stays
-exactly still.
+in for a hand (the ``fill`` mask: the fingers of a hand the reference does not show),
+colour-matched to the signer there. Everything else is the reference's own pixels (or, for
+a piece of a limb the reference does not show, their colours continued), so a still signer
+stays exactly still.
 """
 
 from __future__ import annotations
