@@ -23,7 +23,7 @@ from signgen.pose.layouts import (
     RIGHT_HIP,
     RIGHT_SHOULDER,
 )
-from signgen.render.real import blend_fill, ease_in, rescale
+from signgen.render.real import blend_fill, ease_in, fill_window, rescale
 from signgen.synth import Appearance, neutral_pose, render_frame
 
 DATA = Path(__file__).parent / "data"
@@ -373,6 +373,16 @@ def test_blend_fill_keeps_the_paint_where_the_generated_frame_shows_something_el
     hand, backdrop = out[8:16, 8:12], out[8:16, 15:16]
     assert np.abs(hand - (200, 150, 120)).max() <= 40  # near the paint: the network's pixel
     np.testing.assert_array_equal(backdrop, np.full((8, 1, 3), (200, 150, 120)))  # the paint
+
+
+def test_fill_window_is_the_latent_cells_under_the_fill_one_cell_wider() -> None:
+    fill = np.zeros((32, 32), np.float32)
+    assert fill_window(fill, 16) is None  # nothing to fill: nothing to decode
+    fill[8:16, 9:16] = 1.0  # 2 px per cell: cells 4..7 down, 4..7 across
+    assert fill_window(fill, 16) == (3, 3, 9, 9)
+    fill[:] = 0.0
+    fill[0:2, 30:32] = 0.5  # in a corner: clipped to the latent
+    assert fill_window(fill, 16) == (14, 0, 16, 2)
 
 
 def test_ease_in_starts_on_the_reference_pose_and_ends_on_the_sequence() -> None:

@@ -151,3 +151,44 @@ def test_the_real_path_bench_times_one_evaluation_against_fifty(tmp_path: Path) 
     assert bench.speedup > 5  # fifty network evaluations against one
     document = json.loads(write_bench(bench, tmp_path / "b.json").read_text())
     assert document["size"] == 64 and [r["name"] for r in document["rows"]] == [RECIPE, SLOW]
+
+
+def test_a_real_clip_decodes_only_under_its_fill_and_renders_as_a_whole_decode_would() -> None:
+    from signgen.io import read_poses
+    from signgen.io.image import read_image
+    from signgen.render import Renderer, RenderOptions
+    from signgen.render.real import PersonClip, PersonRenderer, fill_window, photo_pose
+
+    renderer = PersonRenderer(Renderer.from_checkpoint(SHIPPED), 128)
+    photo = read_image(REAL / "maayan_00.png", size=128)
+    pose = photo_pose(photo)
+    sequence = read_poses(POSES)
+    sequence = sequence.replace(xy=sequence.xy[:12], conf=sequence.conf[:12])
+
+    def clip() -> PersonClip:
+        return renderer.render_clip(photo, sequence, RenderOptions(), reference_pose=pose)
+
+    windowed = clip()
+    drawn, shown = [], []
+    for frame in windowed.network.frames():
+        drawn.append(frame.image)
+        shown.append(windowed.finish(frame).image)
+    whole = clip()
+    whole.network.state.wanted = None  # every latent cell decoded, as for a drawn clip
+    reference = [frame.image for frame in whole.frames()]
+    # The same video, to a level: what the fill uses is decoded exactly enough.
+    for ours, theirs in zip(shown, reference, strict=True):
+        assert np.abs(ours.astype(int) - theirs).max() <= 1
+    # The network's frames are black beyond the cells under the fill (all black without fill).
+    windows = [
+        fill_window(windowed.scene.compose(xy, conf).fill, 32)
+        for xy, conf in zip(windowed.poses.xy, windowed.poses.conf, strict=True)
+    ]
+    assert any(w is not None and (w[2] - w[0]) * (w[3] - w[1]) < 32 * 32 for w in windows)
+    for image, window in zip(drawn, windows, strict=True):
+        mask = np.zeros((128, 128), bool)
+        if window is not None:
+            x0, y0, x1, y1 = (4 * v for v in window)
+            mask[y0:y1, x0:x1] = True
+        assert image[~mask].max(initial=0) == 0
+        assert window is None or image[mask].max() > 0

@@ -27,7 +27,7 @@ from signgen.pose.layouts import LEFT_HAND, LEFT_WRIST, RIGHT_HAND, RIGHT_WRIST
 from signgen.pose.sequence import PoseSequence
 from signgen.render.options import RenderOptions, Smoothing
 from signgen.render.poses import estimate_reference_pose, frame_reference_pose, prepare_poses
-from signgen.render.renderer import Clip, ClipStream, Frame, Renderer, Sink
+from signgen.render.renderer import Clip, ClipStream, Frame, Renderer, Sink, Window
 from signgen.timing import Clock, timed
 
 EASE_SECONDS = 0.5
@@ -111,7 +111,11 @@ class PersonRenderer:
 
 class PersonClip(Clip):
     """A real-pixel clip: the reference composed into each pose, the network's frames
-    (``network``) where the reference has no pixels."""
+    (``network``) where the reference has no pixels.
+
+    Each frame is composed before the network's step decodes it (`ClipState.wanted`), so the
+    step decodes only the latent cells under the composite's ``fill`` (none at all when the
+    frame has no fill)."""
 
     def __init__(
         self,
@@ -126,6 +130,8 @@ class PersonClip(Clip):
         self._poses = poses
         self.network = network
         self.setup_ms = setup_ms
+        self._composed: tuple[int, Composite, float] | None = None  # index, composite, ms
+        network.state.wanted = self._wanted
 
     @property
     def poses(self) -> PoseSequence:
@@ -141,15 +147,30 @@ class PersonClip(Clip):
         clip's ``network`` stream stepped in a batch with other clips): the reference composed
         into the frame's pose, the network's pixels where it has none; passed to ``sink``."""
         index = drawn.index
-        with timed(self.clock) as compose_lap:
-            image = compose_frame(
-                self.scene, self.poses.xy[index], self.poses.conf[index], drawn.image
-            )
+        composite, compose_ms = self._composite(index)
+        with timed(self.clock) as blend_lap:
+            image = blend_fill(composite, drawn.image)
         with timed(self.clock) as mux_lap:
             if sink is not None:
                 sink(index, image)
-        timing = dataclasses.replace(drawn.timing, compose_ms=compose_lap.ms, mux_ms=mux_lap.ms)
+        compose_ms += blend_lap.ms
+        timing = dataclasses.replace(drawn.timing, compose_ms=compose_ms, mux_ms=mux_lap.ms)
         return Frame(index, image, timing)
+
+    def _wanted(self, index: int) -> Window | None:
+        """The network's latent cells that frame ``index`` uses: those under its fill."""
+        composite, _ = self._composite(index)
+        network = self.network.state
+        cells = network.noise.shape[-1]
+        return fill_window(composite.fill, cells)
+
+    def _composite(self, index: int) -> tuple[Composite, float]:
+        """Frame ``index`` composed (once: kept from `_wanted` for `finish`), and its ms."""
+        if self._composed is None or self._composed[0] != index:
+            with timed(self.clock) as lap:
+                composite = self.scene.compose(self.poses.xy[index], self.poses.conf[index])
+            self._composed = (index, composite, lap.ms)
+        return self._composed[1], self._composed[2]
 
 
 def check_output_size(size: int) -> None:
@@ -167,14 +188,6 @@ def person_scene(
     return PersonScene(reference, reference_pose.xy[0], reference_pose.conf[0], mask)
 
 
-def compose_frame(
-    scene: PersonScene, xy: np.ndarray, conf: np.ndarray, generated: np.ndarray
-) -> np.ndarray:
-    """uint8 [S, S, 3]: the scene moved to the pose ``xy`` [K, 2] / ``conf`` [K] (canonical,
-    scene pixels), the network's frame ``generated`` (any size) where no reference pixel is."""
-    return blend_fill(scene.compose(xy, conf), generated)
-
-
 def photo_pose(image: np.ndarray, path: Path | None = None) -> PoseSequence:
     """A reference photo's own pose in ``image``'s frame (uint8 [S, S, 3], `read_image`
     framing): from its sidecar NAME.pose.json beside ``path`` when there is one, else found
@@ -190,6 +203,20 @@ def photo_pose(image: np.ndarray, path: Path | None = None) -> PoseSequence:
         if path is None:
             raise
         raise ImageError(error.message.removesuffix(" in the reference image"), path=path) from None
+
+
+def fill_window(fill: np.ndarray, cells: int) -> Window | None:
+    """The latent cells (of a ``cells`` x ``cells`` latent) under ``fill`` (float32 [S, S])
+    where it is at least `MIN_FILL`, one cell wider for `blend_fill`'s resampling; None
+    when there is no fill."""
+    x, y, width, height = cv2.boundingRect((fill >= MIN_FILL).astype(np.uint8))
+    if width == 0:
+        return None
+    per_cell = fill.shape[0] / cells
+    x0, y0 = int(x // per_cell) - 1, int(y // per_cell) - 1
+    x1 = int(np.ceil((x + width) / per_cell)) + 1
+    y1 = int(np.ceil((y + height) / per_cell)) + 1
+    return max(0, x0), max(0, y0), min(cells, x1), min(cells, y1)
 
 
 def blend_fill(composite: Composite, generated: np.ndarray) -> np.ndarray:

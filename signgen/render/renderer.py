@@ -42,6 +42,14 @@ DTYPES: dict[str, torch.dtype] = {"bf16": torch.bfloat16, "fp32": torch.float32}
 DTYPE_NAMES = ("auto", *DTYPES)
 Sink = Callable[[int, np.ndarray], None]
 """``sink(index, image uint8 [S, S, 3])``: where each frame goes (timed as the mux stage)."""
+Window = tuple[int, int, int, int]
+"""A rectangle of latent cells (x0, y0, x1, y1), end exclusive."""
+Wanted = Callable[[int], "Window | None"]
+"""``wanted(index)``: the latent cells of frame ``index`` whose pixels will be used (None:
+none of them); see `ClipState.wanted`."""
+DECODE_MARGIN = 6
+"""Latent cells decoded around a wanted window and then dropped: the decoder's reach, so the
+window's pixels come out as the whole frame's decode gives them (within about 1e-3)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,9 +191,9 @@ class Renderer:
                 features = _in_rows(self.model.encode_pose, rows, rasters)
             with timed(self.clock) as sample_lap:
                 latents, nfes = self._integrate(plans, clips, features, rasters, rows)
+            windows = [c.wanted(c.index) if c.wanted is not None else FULL for c in clips]
             with timed(self.clock) as decode_lap:
-                decoded = _in_rows(self.model.autoencoder.decode, rows, _stack(latents))
-                images = self._to_host(decoded)
+                images = self._decode(latents, windows, rows)
         frames = []
         for row, (clip, sink, plan, latent, nfe, image) in enumerate(
             zip(clips, sinks, plans, latents, nfes, images, strict=True)
@@ -244,6 +252,44 @@ class Renderer:
                 latents[i], nfes[i] = latent, solution.nfe
         return latents, nfes
 
+    def _decode(
+        self, latents: list[Tensor], windows: list[Window | None], rows: int | None
+    ) -> list[np.ndarray]:
+        """Each latent [1, C, h, w] decoded to uint8 [S, S, 3]: whole (window `FULL`) in one
+        batch, or only its wanted window (the rest black; None: all black)."""
+        whole = [i for i, window in enumerate(windows) if window is FULL]
+        images: list[np.ndarray] = [np.empty(0)] * len(latents)
+        if whole:
+            batch = _stack([latents[i] for i in whole])
+            decoded = self._to_host(_in_rows(self.model.autoencoder.decode, rows, batch))
+            for i, image in zip(whole, decoded, strict=True):
+                images[i] = image
+        for i, window in enumerate(windows):
+            if window is not FULL:
+                images[i] = self._decode_window(latents[i], window)
+        return images
+
+    def _decode_window(self, latent: Tensor, window: Window | None) -> np.ndarray:
+        """uint8 [S, S, 3]: the pixels of ``window`` (latent cells) decoded, black elsewhere."""
+        size = self.size
+        image = np.zeros((size, size, 3), np.uint8)
+        cells = latent.shape[-1]
+        if window is None:
+            return image
+        x0, y0, x1, y1 = (min(cells, max(0, v)) for v in window)
+        if x1 <= x0 or y1 <= y0:
+            return image
+        # Decode the window with a margin, keep the window: its pixels are then the whole
+        # frame's, and the decode costs its share of the frame.
+        mx0, my0 = max(0, x0 - DECODE_MARGIN), max(0, y0 - DECODE_MARGIN)
+        mx1, my1 = min(cells, x1 + DECODE_MARGIN), min(cells, y1 + DECODE_MARGIN)
+        crop = latent[..., my0:my1, mx0:mx1].contiguous(memory_format=torch.channels_last)
+        (decoded,) = self._to_host(self.model.autoencoder.decode(crop))
+        f = size // cells
+        inner = decoded[(y0 - my0) * f : (y1 - my0) * f, (x0 - mx0) * f : (x1 - mx0) * f]
+        image[y0 * f : y1 * f, x0 * f : x1 * f] = inner
+        return image
+
     def _moved(self, clip: ClipState, raster: Tensor) -> Tensor | None:
         """Where a warm frame's pose moved (`signgen.cond.MotionHistory`); None when
         stabilisation is off (``static_gain`` 1), so nothing is damped."""
@@ -301,6 +347,8 @@ class ClipState:
                every frame's latent is clamped to when ``options.clamp``.
     latent:    [1, C, h, w] the previous frame's latent (the warm-start chain); None before
                frame 0.
+    wanted:    which latent cells of a frame the clip's owner will use (`Wanted`): only
+               those are decoded, the rest of the image is black; None: all of them.
     motion:    the last frames' pose rasters (where did the pose move?).
     index:     the next frame to render.
     """
@@ -314,6 +362,7 @@ class ClipState:
     motion: MotionHistory
     latent: Tensor | None = None
     index: int = 0
+    wanted: Wanted | None = None
 
     @property
     def finished(self) -> bool:
@@ -365,6 +414,10 @@ class ClipStream(Clip):
     @property
     def poses(self) -> PoseSequence:
         return self.state.poses
+
+
+FULL: Window = (0, 0, 1 << 30, 1 << 30)
+"""The window of every latent cell (what a clip without `ClipState.wanted` is decoded to)."""
 
 
 def _start(plan: FramePlan, clip: ClipState, image_size: int) -> tuple[Tensor, Tensor, int]:

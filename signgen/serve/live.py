@@ -18,10 +18,10 @@ from typing import Any, Literal
 import cv2
 import numpy as np
 
-from signgen.person.compose import PersonScene
+from signgen.person.compose import Composite, PersonScene
 from signgen.pose.sequence import PoseSequence
-from signgen.render.real import compose_frame, rescale
-from signgen.render.renderer import ClipState, Frame
+from signgen.render.real import blend_fill, fill_window, rescale
+from signgen.render.renderer import FULL, ClipState, Frame, Window
 from signgen.serve.queue import PoseFrame, PoseQueue
 
 FrameFormat = Literal["jpeg", "webp"]
@@ -51,6 +51,11 @@ class Signer:
     rendered: int = 0
     previous: PoseFrame | None = None
     gloss: str | None = None
+    composed: tuple[Composite, float] | None = None  # this tick's composite and its ms
+
+    def __post_init__(self) -> None:
+        if self.scene is not None:  # the network decodes only what the photo lacks
+            self.state.wanted = self._wanted
 
     def window(self, advance: int) -> ClipState:
         """Set the clip state up for this tick's frame, ``advance`` frames of the pose clock on.
@@ -68,6 +73,7 @@ class Signer:
         self.state.poses = rescale(shown, self.network_size)
         self.state.index = len(frames) - 1
         self.previous = now
+        self.composed = None
         return self.state
 
     @property
@@ -82,10 +88,26 @@ class Signer:
         the network's frame itself. Its timing gains the compose time."""
         if self.scene is None or self.previous is None:
             return drawn
+        composite, compose_ms = self._composite(self.scene, self.previous)
         start = perf_counter()
-        image = compose_frame(self.scene, self.previous.xy, self.previous.conf, drawn.image)
-        compose_ms = (perf_counter() - start) * 1000.0
+        image = blend_fill(composite, drawn.image)
+        compose_ms += (perf_counter() - start) * 1000.0
         return Frame(drawn.index, image, replace(drawn.timing, compose_ms=compose_ms))
+
+    def _wanted(self, index: int) -> Window | None:
+        """The network's latent cells this tick's frame uses: those under its fill."""
+        if self.scene is None or self.previous is None:
+            return FULL
+        composite, _ = self._composite(self.scene, self.previous)
+        return fill_window(composite.fill, self.state.noise.shape[-1])
+
+    def _composite(self, scene: PersonScene, pose: PoseFrame) -> tuple[Composite, float]:
+        """The photo composed into ``pose`` (once per tick) and what it took (ms)."""
+        if self.composed is None:
+            start = perf_counter()
+            composite = scene.compose(pose.xy, pose.conf)
+            self.composed = (composite, (perf_counter() - start) * 1000.0)
+        return self.composed
 
     def encode(self, image: np.ndarray) -> bytes:
         """uint8 [S, S, 3] RGB -> JPEG or WebP bytes."""
