@@ -160,9 +160,7 @@ class PersonClip(Clip):
     def _wanted(self, index: int) -> Window | None:
         """The network's latent cells that frame ``index`` uses: those under its fill."""
         composite, _ = self._composite(index)
-        network = self.network.state
-        cells = network.noise.shape[-1]
-        return fill_window(composite.fill, cells)
+        return fill_window(composite.fill, self.network.state.noise.shape[-1])
 
     def _composite(self, index: int) -> tuple[Composite, float]:
         """Frame ``index`` composed (once: kept from `_wanted` for `finish`), and its ms."""

@@ -49,7 +49,7 @@ Wanted = Callable[[int], "Window | None"]
 none of them); see `ClipState.wanted`."""
 DECODE_MARGIN = 6
 """Latent cells decoded around a wanted window and then dropped: the decoder's reach, so the
-window's pixels come out as the whole frame's decode gives them (within about 1e-3)."""
+window's pixels come out as the whole frame's decode gives them (within one level of 255)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +174,9 @@ class Renderer:
         Each clip keeps its own warm-start chain, fixed noise and reference; clips whose frames
         share a time grid and solver are integrated together. The stage times of a frame are
         those of the whole batched stage (the latency the frame saw); ``sinks[i]`` receives
-        clip i's image and is timed per clip. Advances every clip by one frame.
+        clip i's image and is timed per clip. Advances every clip by one frame. A clip with a
+        ``wanted`` hook (a real-pixel clip) is asked, before the decode, which latent cells it
+        will use: only those are decoded.
 
         rows: run the network on batches of exactly this many rows (the last one padded with
         copies): a clip's frames then do not depend on how many clips it is batched with, as
